@@ -1,0 +1,108 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import type { ProcessDetail } from '@proclens/shared';
+import { maskEnvironment } from '@proclens/shared';
+import type { AllowedHosts } from './check-request.ts';
+import { isAllowedHost } from './check-request.ts';
+import type { Logger } from './logger.ts';
+import type { ProcessMonitor } from './process-monitor.ts';
+import { readProcessDetail } from './read-process-detail.ts';
+
+/** Linux's largest possible pid (`PID_MAX_LIMIT` on 64-bit). */
+const PID_MAX_LIMIT = 4_194_304;
+
+export interface AppOptions {
+  monitor: ProcessMonitor;
+  procRoot: string;
+  revealSecrets: boolean;
+  allowedHosts: AllowedHosts;
+  anyHost: boolean;
+  /** The built web app; served when present. */
+  webRoot: string;
+  readConfiguredEnv(containerId: string): Promise<string[] | null>;
+  log: Logger;
+}
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+};
+
+/** The HTTP API and the web app. Read-only: nothing here changes the host. */
+export function createApp(options: AppOptions): express.Express {
+  const { monitor, log } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    res.set(SECURITY_HEADERS);
+    if (!isAllowedHost(req.headers, options.allowedHosts, options.anyHost)) {
+      res.status(403).json({ error: 'forbidden host', host: req.headers.host ?? null });
+      return;
+    }
+    next();
+  });
+
+  app.get('/api/snapshot', (_req, res) => void res.json(monitor.current()));
+  app.get('/api/containers', (_req, res) => void res.json(monitor.current().containers));
+
+  app.get('/api/processes/:pid', async (req: Request, res: Response) => {
+    const raw = String(req.params.pid ?? '');
+    const pid = /^\d{1,7}$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isSafeInteger(pid) || pid < 1 || pid > PID_MAX_LIMIT) {
+      res.status(400).json({ error: 'pid must be a decimal number from 1 to 4194304', pid: raw });
+      return;
+    }
+    // A process born since the last tick is not in the snapshot yet: tick once more.
+    const process = monitor.current().processes.find((p) => p.pid === pid) ?? monitor.tick().processes.find((p) => p.pid === pid);
+    const detail = process ? readProcessDetail(process, { procRoot: options.procRoot, revealSecrets: options.revealSecrets }) : null;
+    if (!process || !detail) {
+      res.status(404).json({ error: 'no such process', pid });
+      return;
+    }
+    const container = process.containerId ? (monitor.current().containers.find((c) => c.id === process.containerId) ?? null) : null;
+    const configured = container ? await options.readConfiguredEnv(container.id) : null;
+    const body: ProcessDetail = {
+      ...detail,
+      container,
+      containerEnv: configured ? maskEnvironment(configured.map(splitEnv), options.revealSecrets) : null,
+    };
+    res.json(body);
+  });
+
+  app.use('/api', (_req, res) => void res.status(404).json({ error: 'no such endpoint' }));
+
+  const index = path.join(options.webRoot, 'index.html');
+  if (existsSync(index)) {
+    app.use(express.static(options.webRoot, { index: false, etag: false }));
+    app.get(/.*/, (_req, res) => res.sendFile(index));
+  } else {
+    app.get(/.*/, (_req, res) =>
+      void res.status(503).type('text').send('The web app is not built. Run `npm run build` (or `npm start`, which builds it).\n'),
+    );
+  }
+
+  // Express 5 forwards rejected promises here: answer, log, and keep serving.
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const status = (err as { status?: number }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      res.status(status).json({ error: 'bad request' });
+      return;
+    }
+    log.error('request failed', { error: err instanceof Error ? err.message : String(err) });
+    res.status(500).json({ error: 'internal error' });
+  });
+  return app;
+}
+
+function splitEnv(entry: string): { name: string; value: string } {
+  const eq = entry.indexOf('=');
+  return eq < 0 ? { name: entry, value: '' } : { name: entry.slice(0, eq), value: entry.slice(eq + 1) };
+}

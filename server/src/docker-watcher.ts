@@ -1,0 +1,176 @@
+import Docker from 'dockerode';
+import type { ContainerInfo, DockerStatus } from '@proclens/shared';
+import type { DockerEndpoint } from './docker-endpoint.ts';
+import type { Logger } from './logger.ts';
+
+/** Reconnect delays grow from the first to the last, then stay there. */
+const BACKOFF_MS = [250, 500, 1000, 2000, 4000];
+/** Re-list even without events, in case one was missed. */
+const RESYNC_MS = 10_000;
+/** Several events arrive together (create, attach, start): one refresh serves them all. */
+const EVENT_DEBOUNCE_MS = 30;
+const REQUEST_TIMEOUT_MS = 5000;
+
+/** Containers as the engine lists them; `pids` are filled in from /proc later. */
+export type EngineContainer = Omit<ContainerInfo, 'pids'>;
+
+/**
+ * Keeps a live list of the engine's containers: lists them, follows the event stream, and
+ * when the engine goes away, reports it and reconnects with backoff. Never throws to callers.
+ */
+export class DockerWatcher {
+  private readonly docker: Docker;
+  private status: DockerStatus;
+  private list: EngineContainer[] = [];
+  private failures = 0;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private events: NodeJS.ReadableStream | undefined;
+  private refreshing: Promise<void> | undefined;
+  private refreshAgain = false;
+
+  constructor(
+    endpoint: DockerEndpoint,
+    private readonly onChange: () => void,
+    private readonly log: Logger,
+  ) {
+    this.docker = new Docker({ ...endpoint.options, timeout: REQUEST_TIMEOUT_MS });
+    this.status = { state: 'connecting', endpoint: endpoint.url, version: null, error: null };
+  }
+
+  start(): void {
+    void this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.closeEvents();
+  }
+
+  getStatus(): DockerStatus {
+    return this.status;
+  }
+
+  getContainers(): EngineContainer[] {
+    return this.list;
+  }
+
+  /** The container's configured environment (`Config.Env`), or null when it cannot be asked. */
+  async readConfiguredEnv(id: string): Promise<string[] | null> {
+    if (this.status.state !== 'connected') return null;
+    try {
+      const inspect = await this.docker.getContainer(id).inspect();
+      return inspect.Config?.Env ?? [];
+    } catch {
+      return null;
+    }
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const version = await this.docker.version();
+      await this.refresh();
+      const events = (await this.docker.getEvents({ filters: { type: ['container'] } })) as NodeJS.ReadableStream;
+      if (this.stopped) return void (events as unknown as { destroy?: () => void }).destroy?.();
+      this.events = events;
+      events.on('data', () => this.scheduleRefresh(EVENT_DEBOUNCE_MS));
+      events.on('error', (err: Error) => this.disconnected(err));
+      events.on('end', () => this.disconnected(new Error('event stream ended')));
+      this.failures = 0;
+      this.setStatus({ state: 'connected', version: version.Version ?? null, error: null });
+      this.log.info('docker connected', { endpoint: this.status.endpoint, version: version.Version });
+      this.scheduleRefresh(RESYNC_MS);
+    } catch (err) {
+      this.disconnected(err);
+    }
+  }
+
+  private disconnected(err: unknown): void {
+    if (this.stopped) return;
+    this.closeEvents();
+    const message = err instanceof Error ? err.message : String(err);
+    if (this.status.state !== 'disconnected') this.log.warn('docker unreachable', { endpoint: this.status.endpoint, error: message });
+    this.list = [];
+    this.setStatus({ state: 'disconnected', version: null, error: message });
+    const delay = BACKOFF_MS[Math.min(this.failures, BACKOFF_MS.length - 1)] ?? 4000;
+    this.failures++;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.connect(), delay);
+  }
+
+  private scheduleRefresh(delay: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      void this.refresh()
+        .then(() => this.scheduleRefresh(RESYNC_MS))
+        .catch((err: unknown) => this.disconnected(err));
+    }, delay);
+  }
+
+  /** One refresh at a time; a request during one runs once more after it. */
+  private async refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.refreshAgain = false;
+        this.list = await this.listContainers();
+        this.onChange();
+      } while (this.refreshAgain);
+    })();
+    try {
+      await this.refreshing;
+    } finally {
+      this.refreshing = undefined;
+    }
+  }
+
+  private async listContainers(): Promise<EngineContainer[]> {
+    const summaries = await this.docker.listContainers({ all: true });
+    const containers = await Promise.all(
+      summaries.map(async (c): Promise<EngineContainer> => {
+        // The init's host pid is only in inspect; a container may vanish between list and inspect.
+        const pid = c.State === 'running' || c.State === 'paused' ? await this.readInitPid(c.Id) : null;
+        return {
+          id: c.Id,
+          name: (c.Names[0] ?? c.Id.slice(0, 12)).replace(/^\//, ''),
+          image: c.Image,
+          state: c.State,
+          status: c.Status,
+          command: c.Command,
+          created: c.Created * 1000,
+          pid,
+          labels: c.Labels ?? {},
+        };
+      }),
+    );
+    return containers.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private async readInitPid(id: string): Promise<number | null> {
+    try {
+      const pid = (await this.docker.getContainer(id).inspect()).State.Pid;
+      return pid > 0 ? pid : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private setStatus(change: Partial<DockerStatus>): void {
+    this.status = { ...this.status, ...change };
+    this.onChange();
+  }
+
+  private closeEvents(): void {
+    const events = this.events as unknown as { destroy?: () => void; removeAllListeners?: () => void } | undefined;
+    this.events = undefined;
+    events?.removeAllListeners?.();
+    // destroy() may still emit 'error'; with no listener that would throw.
+    (events as NodeJS.EventEmitter | undefined)?.on?.('error', () => undefined);
+    events?.destroy?.();
+  }
+}

@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLogger } from './logger.ts';
+import { USAGE, parseCli } from './parse-cli.ts';
+import { startServer } from './start-server.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const rootDir = path.resolve(here, '../..');
+const cli = parseCli(process.argv.slice(2), process.env);
+
+if (cli.kind === 'help') {
+  process.stdout.write(USAGE);
+} else if (cli.kind === 'version') {
+  const pkg = JSON.parse(readFileSync(path.join(rootDir, 'package.json'), 'utf8')) as { version?: unknown };
+  process.stdout.write(`proclens ${String(pkg.version)}\n`);
+} else if (cli.kind === 'error') {
+  process.stderr.write(`proclens: ${cli.message}\nRun with --help for the options.\n`);
+  process.exitCode = 2;
+} else {
+  const log = createLogger(cli.settings.verbose ? 'debug' : 'info');
+  try {
+    const running = await startServer(cli.settings, path.join(rootDir, 'web/dist'), log);
+    process.stdout.write(`proclens is watching this host at ${running.url}\n`);
+    const shutdown = (signal: string): void => {
+      log.info('shutting down', { signal });
+      const force = setTimeout(() => process.exit(1), 2000);
+      force.unref();
+      void running.close().then(() => process.exit(0));
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const message =
+      code === 'EADDRINUSE'
+        ? `port ${cli.settings.port} is already in use: pick another with --port or PORT`
+        : err instanceof Error
+          ? err.message
+          : String(err);
+    process.stderr.write(`proclens: ${message}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,143 @@
+import {
+  PF_KTHREAD,
+  containerFromCgroup,
+  parseCgroup,
+  parseNulList,
+  parseRuntimeRole,
+  parseShimArgs,
+  parseStat,
+  parseStatus,
+} from '@proclens/shared';
+import type { ProcessInfo, RuntimeRole, Stat } from '@proclens/shared';
+import type { HostConstants } from './read-host-constants.ts';
+import { readProcDir, readProcText } from './read-proc-file.ts';
+
+/** Processes younger than this have their argv re-read every tick: many rewrite it right after start. */
+const YOUNG_MS = 3000;
+
+/** What is read once per process identity `(pid, startTime)`, plus the last CPU sample. */
+interface Known {
+  startTime: number;
+  comm: string;
+  argv: string[];
+  uid: number | null;
+  nspid: number[];
+  containerId: string | null;
+  role: RuntimeRole | null;
+  shimOf: string | null;
+  cpuTicks: number;
+  sampledAt: number;
+}
+
+/**
+ * Scans `/proc` incrementally: each tick lists the pids and reads `stat` (state, parent, CPU,
+ * memory, threads); argv, uid, NSpid and cgroup are read once per identity, so a reused pid is
+ * read afresh. A process that vanishes mid-read is left out whole, never half-read.
+ */
+export class ProcScanner {
+  private readonly known = new Map<number, Known>();
+
+  constructor(
+    private readonly procRoot: string,
+    private readonly host: HostConstants,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Throws only when the `/proc` root itself cannot be listed. */
+  scan(): ProcessInfo[] {
+    const dir = readProcDir(this.procRoot);
+    if (!dir.ok) throw new Error(`cannot read ${this.procRoot}: ${dir.message}`);
+    const now = this.now();
+    const seen = new Set<number>();
+    const processes: ProcessInfo[] = [];
+    for (const name of dir.value) {
+      if (!/^\d+$/.test(name)) continue;
+      const pid = Number(name);
+      const info = this.scanOne(pid, now);
+      if (!info) continue;
+      seen.add(pid);
+      processes.push(info);
+    }
+    for (const pid of this.known.keys()) if (!seen.has(pid)) this.known.delete(pid);
+    return processes.sort((a, b) => a.pid - b.pid);
+  }
+
+  private scanOne(pid: number, now: number): ProcessInfo | null {
+    const statText = readProcText(`${this.procRoot}/${pid}/stat`);
+    const stat = statText.ok ? parseStat(statText.value) : null;
+    if (!stat) return null;
+    let known = this.known.get(pid);
+    if (!known || known.startTime !== stat.startTime) {
+      known = this.readIdentity(pid, stat, now) ?? undefined;
+      if (!known) return null;
+      this.known.set(pid, known);
+    } else if (known.comm !== stat.comm || now - this.startedAt(stat) < YOUNG_MS) {
+      // exec() keeps the identity but changes comm and argv.
+      const argv = this.readArgv(pid);
+      if (argv === null) return null;
+      Object.assign(known, { comm: stat.comm, argv, ...this.roleOf(argv, stat.comm) });
+    }
+    const ticks = stat.utime + stat.stime;
+    const seconds = (now - known.sampledAt) / 1000;
+    const cpu = seconds > 0 ? ((ticks - known.cpuTicks) / this.host.clockTicks / seconds) * 100 : 0;
+    known.cpuTicks = ticks;
+    known.sampledAt = now;
+    return {
+      pid,
+      ppid: stat.ppid,
+      name: stat.comm,
+      argv: known.argv,
+      uid: known.uid,
+      state: stat.state,
+      threads: stat.threads,
+      startTime: stat.startTime,
+      startedAt: this.startedAt(stat),
+      cpu: Math.max(0, Math.round(cpu * 10) / 10),
+      rssKiB: (stat.rssPages * this.host.pageSize) / 1024,
+      nspid: known.nspid,
+      containerId: known.containerId,
+      logicalParent: null,
+      role: known.role,
+      shimOf: known.shimOf,
+      kernelThread: (stat.flags & PF_KTHREAD) !== 0,
+    };
+  }
+
+  private startedAt(stat: Stat): number {
+    return Math.round(this.host.bootTime + (stat.startTime / this.host.clockTicks) * 1000);
+  }
+
+  private readIdentity(pid: number, stat: Stat, now: number): Known | null {
+    const base = `${this.procRoot}/${pid}`;
+    const status = readProcText(`${base}/status`);
+    const argv = this.readArgv(pid);
+    const cgroup = readProcText(`${base}/cgroup`);
+    if ((!status.ok && status.reason === 'gone') || argv === null || (!cgroup.ok && cgroup.reason === 'gone')) {
+      return null;
+    }
+    const parsed = status.ok ? parseStatus(status.value) : null;
+    return {
+      startTime: stat.startTime,
+      comm: stat.comm,
+      argv,
+      uid: parsed?.uid[0] ?? null,
+      nspid: parsed?.nspid.length ? parsed.nspid : [pid],
+      containerId: cgroup.ok ? (containerFromCgroup(parseCgroup(cgroup.value))?.id ?? null) : null,
+      ...this.roleOf(argv, stat.comm),
+      cpuTicks: stat.utime + stat.stime,
+      sampledAt: now,
+    };
+  }
+
+  /** argv, or null when the process is gone. A permission error reads as an empty argv. */
+  private readArgv(pid: number): string[] | null {
+    const cmdline = readProcText(`${this.procRoot}/${pid}/cmdline`);
+    if (!cmdline.ok) return cmdline.reason === 'gone' ? null : [];
+    return parseNulList(cmdline.value);
+  }
+
+  private roleOf(argv: string[], comm: string): { role: RuntimeRole | null; shimOf: string | null } {
+    const role = parseRuntimeRole(argv, comm);
+    return { role, shimOf: role === 'shim' ? parseShimArgs(argv).id : null };
+  }
+}

@@ -1,0 +1,114 @@
+import { attachContainerPids, buildLogicalParents } from '@proclens/shared';
+import type { ContainerInfo, DockerStatus, HostInfo, ProcessInfo, Snapshot } from '@proclens/shared';
+import type { EngineContainer } from './docker-watcher.ts';
+import type { Logger } from './logger.ts';
+import type { ProcScanner } from './proc-scanner.ts';
+import { readSocketListeners } from './read-socket-listeners.ts';
+
+/** What the monitor needs from the engine side; a `DockerWatcher` in production. */
+export interface ContainerSource {
+  getStatus(): DockerStatus;
+  getContainers(): EngineContainer[];
+}
+
+/** A change in the engine asks for a tick sooner than the interval, but not more often than this. */
+const MIN_TICK_GAP_MS = 50;
+
+/**
+ * Ticks the scanner, joins processes with the engine's containers and the runtime chain, and
+ * hands each new snapshot to its subscribers. A failing tick is logged and the last snapshot kept.
+ */
+export class ProcessMonitor {
+  private snapshot: Snapshot;
+  private readonly subscribers = new Set<(next: Snapshot, previous: Snapshot) => void>();
+  private timer: NodeJS.Timeout | undefined;
+  private soon: NodeJS.Timeout | undefined;
+  private lastTick = 0;
+  private listeners = new Map<string, number>();
+  private listenersKey = '';
+
+  constructor(
+    private readonly scanner: ProcScanner,
+    private readonly source: ContainerSource,
+    private readonly procRoot: string,
+    private readonly host: Omit<HostInfo, 'docker'>,
+    private readonly intervalMs: number,
+    private readonly log: Logger,
+  ) {
+    this.snapshot = { processes: [], containers: [], host: { ...host, docker: source.getStatus() }, takenAt: Date.now() };
+  }
+
+  start(): void {
+    this.tick();
+    this.timer = setInterval(() => this.tick(), this.intervalMs);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    clearTimeout(this.soon);
+  }
+
+  current(): Snapshot {
+    return this.snapshot;
+  }
+
+  subscribe(fn: (next: Snapshot, previous: Snapshot) => void): () => void {
+    this.subscribers.add(fn);
+    return () => this.subscribers.delete(fn);
+  }
+
+  /** Ticks soon (the engine reported a change), so a new container shows within a moment. */
+  tickSoon(): void {
+    if (this.soon) return;
+    const wait = Math.max(0, MIN_TICK_GAP_MS - (Date.now() - this.lastTick));
+    this.soon = setTimeout(() => {
+      this.soon = undefined;
+      this.tick();
+    }, wait);
+  }
+
+  tick(): Snapshot {
+    this.lastTick = Date.now();
+    let processes: ProcessInfo[];
+    try {
+      processes = this.scanner.scan();
+    } catch (err) {
+      this.log.error('scan failed', { error: err instanceof Error ? err.message : String(err) });
+      return this.snapshot;
+    }
+    const links = buildLogicalParents(processes, this.readListeners(processes));
+    const linked = processes.map((p) => (links.has(p.pid) ? { ...p, logicalParent: links.get(p.pid) ?? null } : p));
+    const containers: ContainerInfo[] = attachContainerPids(
+      this.source.getContainers().map((c) => ({ ...c, pids: [] })),
+      linked,
+    );
+    const previous = this.snapshot;
+    this.snapshot = {
+      processes: linked,
+      containers,
+      host: { ...this.host, docker: this.source.getStatus() },
+      takenAt: this.lastTick,
+    };
+    for (const fn of this.subscribers) {
+      try {
+        fn(this.snapshot, previous);
+      } catch (err) {
+        this.log.error('subscriber failed', { error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    return this.snapshot;
+  }
+
+  /** Socket owners change only when containerd or a shim is born or exits: read them then. */
+  private readListeners(processes: readonly ProcessInfo[]): Map<string, number> {
+    const key = processes
+      .filter((p) => p.role === 'containerd' || p.role === 'shim')
+      .map((p) => `${p.pid}:${p.startTime}`)
+      .join(',');
+    if (key !== this.listenersKey) {
+      this.listeners = readSocketListeners(this.procRoot, processes);
+      this.listenersKey = key;
+    }
+    return this.listeners;
+  }
+}

@@ -1,0 +1,66 @@
+import { maskEnvironment, parseCgroup, parseEnviron, parseNulList, parseStatus } from '@proclens/shared';
+import type { EnvironView, ProcessDetail, ProcessInfo } from '@proclens/shared';
+import { readProcDir, readProcLink, readProcText } from './read-proc-file.ts';
+
+export interface DetailOptions {
+  procRoot: string;
+  revealSecrets: boolean;
+}
+
+/**
+ * Reads what the detail pane shows for one process. `process` is its row from the latest
+ * snapshot. Returns null when the process exited meanwhile (the caller answers 404).
+ * Container fields are filled in by the caller, which knows the engine.
+ */
+export function readProcessDetail(process: ProcessInfo, options: DetailOptions): Omit<ProcessDetail, 'container' | 'containerEnv'> | null {
+  const base = `${options.procRoot}/${process.pid}`;
+  const status = readProcText(`${base}/status`);
+  if (!status.ok) return null;
+  const parsed = parseStatus(status.value);
+  const cmdline = readProcText(`${base}/cmdline`);
+  const cgroup = readProcText(`${base}/cgroup`);
+  const exe = readProcLink(`${base}/exe`);
+  const cwd = readProcLink(`${base}/cwd`);
+  return {
+    process,
+    argv: cmdline.ok ? parseNulList(cmdline.value) : process.argv,
+    exe: exe.ok ? exe.value : null,
+    cwd: cwd.ok ? cwd.value : null,
+    status: {
+      nspid: parsed.nspid.length ? parsed.nspid : [process.pid],
+      uid: parsed.uid,
+      gid: parsed.gid,
+      ppid: parsed.ppid,
+      threads: parsed.threads,
+      fields: parsed.fields,
+    },
+    cgroup: cgroup.ok ? parseCgroup(cgroup.value) : [],
+    namespaces: readNamespaces(options.procRoot, process.pid),
+    environ: readEnviron(`${base}/environ`, options.revealSecrets),
+  };
+}
+
+function readEnviron(path: string, reveal: boolean): EnvironView {
+  const text = readProcText(path);
+  if (!text.ok) return { state: text.reason === 'denied' ? 'denied' : 'empty', vars: [] };
+  const environ = parseEnviron(text.value);
+  return { state: environ.state, vars: maskEnvironment(environ.vars, reveal) };
+}
+
+const NS_LINK = /^([a-z_]+):\[(\d+)\]$/;
+
+/** `ls -l /proc/PID/ns`, compared with pid 1's to tell which namespaces the host shares. */
+function readNamespaces(procRoot: string, pid: number): ProcessDetail['namespaces'] {
+  const dir = readProcDir(`${procRoot}/${pid}/ns`);
+  if (!dir.ok) return [];
+  return dir.value.sort().map((type) => {
+    const own = readProcLink(`${procRoot}/${pid}/ns/${type}`);
+    const host = readProcLink(`${procRoot}/1/ns/${type}`);
+    const inode = own.ok ? Number(NS_LINK.exec(own.value)?.[2] ?? NaN) : NaN;
+    return {
+      type,
+      inode: Number.isFinite(inode) ? inode : null,
+      sharedWithHost: own.ok && host.ok ? own.value === host.value : null,
+    };
+  });
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { containerInfoSchema, processInfoSchema } from './model.ts';
+
+export const envVarViewSchema = z
+  .object({
+    name: z.string(),
+    /** The value, or `null` when masked because the name looks secret. */
+    value: z.string().nullable(),
+    masked: z.boolean(),
+  })
+  .strict();
+export type EnvVarView = z.infer<typeof envVarViewSchema>;
+
+/** `/proc/PID/environ` as read: `denied` without privilege, `zeroed` when the process overwrote it. */
+export const environViewSchema = z
+  .object({
+    state: z.enum(['ok', 'empty', 'zeroed', 'denied']),
+    vars: z.array(envVarViewSchema),
+  })
+  .strict();
+export type EnvironView = z.infer<typeof environViewSchema>;
+
+export const namespaceSchema = z
+  .object({
+    /** `pid`, `net`, `mnt`, `uts`, `ipc`, `user`, `cgroup`, `time`… */
+    type: z.string(),
+    inode: z.number().nullable(),
+    /** Whether the host's pid 1 is in the same namespace. */
+    sharedWithHost: z.boolean().nullable(),
+  })
+  .strict();
+
+/** `GET /api/processes/:pid`: everything the detail pane shows for one process. */
+export const processDetailSchema = z
+  .object({
+    process: processInfoSchema,
+    argv: z.array(z.string()),
+    exe: z.string().nullable(),
+    cwd: z.string().nullable(),
+    status: z
+      .object({
+        nspid: z.array(z.number().int()),
+        uid: z.array(z.number().int()),
+        gid: z.array(z.number().int()),
+        ppid: z.number().int().nullable(),
+        threads: z.number().int().nullable(),
+        fields: z.array(z.tuple([z.string(), z.string()])),
+      })
+      .strict(),
+    cgroup: z.array(z.object({ hierarchy: z.number(), controllers: z.array(z.string()), path: z.string() }).strict()),
+    namespaces: z.array(namespaceSchema),
+    environ: environViewSchema,
+    /** The container the process belongs to, with its configured environment (from the engine). */
+    container: containerInfoSchema.nullable(),
+    containerEnv: z.array(envVarViewSchema).nullable(),
+  })
+  .strict();
+export type ProcessDetail = z.infer<typeof processDetailSchema>;

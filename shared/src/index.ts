@@ -1,0 +1,45 @@
+export { parseStat, PF_KTHREAD } from './parse-stat.ts';
+export type { Stat } from './parse-stat.ts';
+export { parseStatus } from './parse-status.ts';
+export type { Status } from './parse-status.ts';
+export { parseNulList } from './parse-nul-list.ts';
+export { parseEnviron } from './parse-environ.ts';
+export type { EnvVar, EnvironState } from './parse-environ.ts';
+export { parseCgroup } from './parse-cgroup.ts';
+export type { CgroupLine } from './parse-cgroup.ts';
+export { containerFromCgroup } from './container-from-cgroup.ts';
+export type { CgroupContainer, ContainerRuntime } from './container-from-cgroup.ts';
+export { parseProcNetUnix, parseSocketInode } from './parse-proc-net-unix.ts';
+export type { UnixListener } from './parse-proc-net-unix.ts';
+export { parseRuntimeRole, parseShimArgs, parseFlag } from './parse-runtime-role.ts';
+export type { RuntimeRole, ShimArgs } from './parse-runtime-role.ts';
+export { buildLogicalParents } from './build-logical-parents.ts';
+export type { RuntimeProcess } from './build-logical-parents.ts';
+export { buildTree } from './build-tree.ts';
+export type { TreeNode, TreeOptions, TreeView } from './build-tree.ts';
+export { attachContainerPids } from './attach-container-pids.ts';
+export { maskEnvironment, isSecretVar } from './mask-environment.ts';
+export { diffSnapshots } from './diff-snapshots.ts';
+export { applyDiff } from './apply-diff.ts';
+export { sameData } from './same-data.ts';
+export {
+  processInfoSchema,
+  containerInfoSchema,
+  hostInfoSchema,
+  dockerStatusSchema,
+  snapshotSchema,
+  runtimeRoleSchema,
+} from './model.ts';
+export type { ProcessInfo, ContainerInfo, HostInfo, DockerStatus, Snapshot } from './model.ts';
+export { processDetailSchema, environViewSchema, envVarViewSchema } from './detail.ts';
+export type { ProcessDetail, EnvironView, EnvVarView } from './detail.ts';
+export {
+  PROTOCOL_VERSION,
+  MAX_CLIENT_FRAME_BYTES,
+  serverMessageSchema,
+  clientMessageSchema,
+  snapshotDiffSchema,
+  parseServerMessage,
+  parseClientMessage,
+} from './protocol.ts';
+export type { ServerMessage, ClientMessage, SnapshotDiff, Parsed } from './protocol.ts';
