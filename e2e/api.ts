@@ -1,0 +1,28 @@
+import { snapshotSchema } from '@proclens/shared';
+import type { ProcessInfo, Snapshot } from '@proclens/shared';
+
+export function serverUrl(): string {
+  const url = process.env.PROCLENS_URL;
+  if (!url) throw new Error('PROCLENS_URL is not set: the global setup did not start the server');
+  return url;
+}
+
+/** The server's snapshot, validated with the same schema the web app uses. */
+export async function fetchSnapshot(base = serverUrl()): Promise<Snapshot> {
+  const response = await fetch(new URL('/api/snapshot', base));
+  if (!response.ok) throw new Error(`snapshot: HTTP ${response.status}`);
+  return snapshotSchema.parse(await response.json());
+}
+
+/** The four links of the runtime chain for one container: dockerd → containerd → shim → init. */
+export function findChain(snapshot: Snapshot, containerName: string): { dockerd: ProcessInfo; containerd: ProcessInfo; shim: ProcessInfo; init: ProcessInfo } {
+  const container = snapshot.containers.find((c) => c.name === containerName);
+  if (!container?.pid) throw new Error(`container ${containerName} has no init pid`);
+  const byPid = new Map(snapshot.processes.map((p) => [p.pid, p]));
+  const init = byPid.get(container.pid);
+  const shim = init ? byPid.get(init.ppid) : undefined;
+  const containerd = shim ? byPid.get(shim.logicalParent ?? shim.ppid) : undefined;
+  const dockerd = containerd ? byPid.get(containerd.logicalParent ?? containerd.ppid) : undefined;
+  if (!init || !shim || !containerd || !dockerd) throw new Error(`incomplete chain for ${containerName}`);
+  return { dockerd, containerd, shim, init };
+}

@@ -1,0 +1,48 @@
+import { PROTOCOL_VERSION, applyDiff } from '@proclens/shared';
+import type { ServerMessage, Snapshot } from '@proclens/shared';
+
+export interface StreamState {
+  snapshot: Snapshot | null;
+  seq: number;
+  connection: 'connecting' | 'live' | 'reconnecting';
+  /** Set when a sequence gap was seen: the socket owner asks for a resync. */
+  needsResync: boolean;
+  error: string | null;
+}
+
+export type StreamEvent = { kind: 'message'; message: ServerMessage } | { kind: 'open' } | { kind: 'closed' };
+
+export const initialStreamState: StreamState = { snapshot: null, seq: -1, connection: 'connecting', needsResync: false, error: null };
+
+/** The one reducer of server messages. Pure. */
+export function reduceStream(state: StreamState, event: StreamEvent): StreamState {
+  switch (event.kind) {
+    case 'open':
+      return { ...state, connection: 'live', error: null };
+    case 'closed':
+      return { ...state, connection: 'reconnecting', needsResync: false };
+    case 'message':
+      return reduceMessage(state, event.message);
+    default:
+      return assertNever(event);
+  }
+}
+
+function reduceMessage(state: StreamState, message: ServerMessage): StreamState {
+  switch (message.type) {
+    case 'snapshot':
+      if (message.protocol !== PROTOCOL_VERSION) return { ...state, error: `server speaks protocol ${message.protocol}` };
+      return { ...state, snapshot: message.snapshot, seq: message.seq, needsResync: false, error: null };
+    case 'diff':
+      if (!state.snapshot || message.seq !== state.seq + 1) return { ...state, needsResync: true };
+      return { ...state, snapshot: applyDiff(state.snapshot, message.diff), seq: message.seq };
+    case 'error':
+      return { ...state, error: message.message };
+    default:
+      return assertNever(message);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled ${JSON.stringify(value)}`);
+}
