@@ -236,17 +236,34 @@ if [ -n "$(lab_mounts)" ]; then
   lab_mounts >&2
 fi
 
-# --- 5. files ---------------------------------------------------------------------
-# Host paths outside DIR that did not exist before lab-up started dockerd
-# (/opt/containerd, /run/containerd, /run/docker): remove them if empty.
-if [ -r "$DIR/host-paths" ]; then
-  while IFS= read -r p; do
-    case "$p" in /opt/containerd | /run/containerd | /run/docker) ;; *) continue ;; esac
+# --- 5. host paths ------------------------------------------------------------------
+# dockerd/containerd/umount create a few paths outside DIR whatever we do:
+# /opt/containerd/{bin,lib} (containerd's opt plugin), /run/containerd/s (shim
+# sockets), /run/docker/plugins, /run/mount (libmount). Remove them if they
+# are empty and no other dockerd/containerd is running on this host.
+other_engine=""
+for p in /proc/[0-9]*; do
+  pid="${p#/proc/}"
+  case "$(exe_name "$pid")" in dockerd | containerd) ;; *) continue ;; esac
+  [ "$(awk '{print $3}' "$p/stat" 2>/dev/null)" = Z ] && continue
+  other_engine="$other_engine $pid"
+done
+host_paths=""
+for p in /opt/containerd /run/containerd /run/docker /run/mount; do
+  [ -d "$p" ] && host_paths="$host_paths $p"
+done
+if [ -z "$host_paths" ]; then
+  :
+elif [ -n "$other_engine" ]; then
+  log "another dockerd/containerd is running (pid$other_engine): leaving$host_paths alone"
+else
+  for p in $host_paths; do
     [ -d "$p" ] || continue
     find "$p" -depth -type d -empty -delete 2>/dev/null
-    if [ -e "$p" ]; then log "left $p in place (not empty)"; else log "removed $p"; fi
-  done <"$DIR/host-paths"
+    if [ -e "$p" ]; then log "left $p in place (not empty)"; else log "removed empty $p"; fi
+  done
 fi
+
 # --- 6. DIR --------------------------------------------------------------------------
 if [ -e "$DIR" ]; then
   if rm -rf --one-file-system -- "$DIR" 2>/dev/null; then

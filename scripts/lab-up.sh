@@ -73,28 +73,28 @@ if [ -n "$pid" ]; then
 else
   rm -f "$PIDFILE" "$SOCK"
   mkdir -p "$DIR/root" "$DIR/exec"
-  # dockerd/containerd create a few host paths outside DIR no matter what
-  # (containerd's /opt/containerd, the shim sockets in /run/containerd/s,
-  # dockerd's /run/docker/plugins). Remember which did not exist yet, so
-  # lab-down.sh can remove them again (only if empty).
-  for p in /opt/containerd /run/containerd /run/docker; do
-    if [ ! -e "$p" ] && ! grep -qxF "$p" "$DIR/host-paths" 2>/dev/null; then
-      echo "$p" >>"$DIR/host-paths"
-    fi
-  done
   # Own config file: ignore the host's /etc/docker/daemon.json, and keep the
   # libtrust key dockerd 20.10 insists on writing (default
   # /etc/docker/key.json) inside DIR. The key path has no CLI flag.
   printf '{\n  "deprecated-key-path": "%s/key.json"\n}\n' "$DIR" >"$DIR/daemon.json"
   log "starting dockerd in $DIR (log: $DLOG)"
   # setsid: own session, so it survives this script and its terminal.
-  setsid nohup dockerd \
-    --iptables=false --ip-forward=false --ip-masq=false --bridge=none \
-    --storage-driver=vfs \
-    --data-root="$DIR/root" --exec-root="$DIR/exec" \
-    --host="unix://$SOCK" --pidfile="$PIDFILE" \
-    --config-file="$DIR/daemon.json" \
-    </dev/null >>"$DLOG" 2>&1 &
+  # Close every fd above 2 first: fd 3 is our real stdout, and if dockerd
+  # (and containerd after it) inherited it or any other pipe of the caller,
+  # `eval "$(scripts/lab-up.sh | tail -1)"` would never see EOF and hang.
+  (
+    for fd in /proc/self/fd/*; do
+      fd="${fd##*/}"
+      [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null
+    done
+    exec setsid nohup dockerd \
+      --iptables=false --ip-forward=false --ip-masq=false --bridge=none \
+      --storage-driver=vfs \
+      --data-root="$DIR/root" --exec-root="$DIR/exec" \
+      --host="unix://$SOCK" --pidfile="$PIDFILE" \
+      --config-file="$DIR/daemon.json" \
+      </dev/null >>"$DLOG" 2>&1
+  ) &
   spawned=$!
   echo "$spawned" >"$DIR/dockerd.spawn.pid"
 fi

@@ -45,7 +45,9 @@ export function parseCli(args: readonly string[], env: Readonly<Record<string, s
       flags.set(name, true);
     } else if (valued.has(name)) {
       const value = inline ?? args[++i];
-      if (value === undefined || value === '') return { kind: 'error', message: `--${name} needs a value` };
+      if (value === undefined || value === '' || (inline === undefined && value.startsWith('--'))) {
+        return { kind: 'error', message: `--${name} needs a value` };
+      }
       flags.set(name, value);
     } else {
       return { kind: 'error', message: `unknown option --${name}` };

@@ -2,7 +2,7 @@ import {
   PF_KTHREAD,
   containerFromCgroup,
   parseCgroup,
-  parseNulList,
+  parseCmdline,
   parseRuntimeRole,
   parseShimArgs,
   parseStat,
@@ -71,6 +71,9 @@ export class ProcScanner {
       known = this.readIdentity(pid, stat, now) ?? undefined;
       if (!known) return null;
       this.known.set(pid, known);
+    } else if (stat.state === 'Z') {
+      // A zombie has no memory left, so no command line: show what a fresh read would.
+      known.argv = [];
     } else if (known.comm !== stat.comm || now - this.startedAt(stat) < YOUNG_MS) {
       // exec() keeps the identity but changes comm and argv.
       const argv = this.readArgv(pid);
@@ -133,7 +136,7 @@ export class ProcScanner {
   private readArgv(pid: number): string[] | null {
     const cmdline = readProcText(`${this.procRoot}/${pid}/cmdline`);
     if (!cmdline.ok) return cmdline.reason === 'gone' ? null : [];
-    return parseNulList(cmdline.value);
+    return parseCmdline(cmdline.value);
   }
 
   private roleOf(argv: string[], comm: string): { role: RuntimeRole | null; shimOf: string | null } {

@@ -1,4 +1,4 @@
-import { maskEnvironment, parseCgroup, parseEnviron, parseNulList, parseStatus } from '@proclens/shared';
+import { maskEnvironment, parseCgroup, parseEnviron, parseCmdline, parseStatus } from '@proclens/shared';
 import type { EnvironView, ProcessDetail, ProcessInfo } from '@proclens/shared';
 import { readProcDir, readProcLink, readProcText } from './read-proc-file.ts';
 
@@ -23,7 +23,7 @@ export function readProcessDetail(process: ProcessInfo, options: DetailOptions):
   const cwd = readProcLink(`${base}/cwd`);
   return {
     process,
-    argv: cmdline.ok ? parseNulList(cmdline.value) : process.argv,
+    argv: cmdline.ok ? parseCmdline(cmdline.value) : process.argv,
     exe: exe.ok ? exe.value : null,
     cwd: cwd.ok ? cwd.value : null,
     status: {

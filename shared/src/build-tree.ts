@@ -21,7 +21,8 @@ export interface TreeOptions {
  * would close a cycle falls back to the kernel parent. Children are sorted by pid.
  */
 export function buildTree(processes: readonly ProcessInfo[], options: TreeOptions): TreeNode[] {
-  const visible = processes.filter((p) => options.showKernelThreads || !p.kernelThread);
+  // Sorted so that which link of a logical cycle falls back does not depend on row order.
+  const visible = processes.filter((p) => options.showKernelThreads || !p.kernelThread).sort((a, b) => a.pid - b.pid);
   const byPid = new Map(visible.map((p) => [p.pid, p]));
   const parentOf = new Map<number, { pid: number; logical: boolean }>();
   for (const p of visible) {
@@ -33,7 +34,7 @@ export function buildTree(processes: readonly ProcessInfo[], options: TreeOption
   }
   const nodes = new Map<number, TreeNode>(visible.map((p) => [p.pid, { process: p, children: [], logical: false }]));
   const roots: TreeNode[] = [];
-  for (const node of [...nodes.values()].sort((a, b) => a.process.pid - b.process.pid)) {
+  for (const node of nodes.values()) {
     const link = parentOf.get(node.process.pid);
     const parent = link && link.pid !== node.process.pid ? nodes.get(link.pid) : undefined;
     node.logical = Boolean(parent && link?.logical);

@@ -2,7 +2,7 @@ export { parseStat, PF_KTHREAD } from './parse-stat.ts';
 export type { Stat } from './parse-stat.ts';
 export { parseStatus } from './parse-status.ts';
 export type { Status } from './parse-status.ts';
-export { parseNulList } from './parse-nul-list.ts';
+export { parseNulList, parseCmdline } from './parse-nul-list.ts';
 export { parseEnviron } from './parse-environ.ts';
 export type { EnvVar, EnvironState } from './parse-environ.ts';
 export { parseCgroup } from './parse-cgroup.ts';

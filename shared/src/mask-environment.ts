@@ -1,7 +1,11 @@
 import type { EnvVar } from './parse-environ.ts';
 import type { EnvVarView } from './detail.ts';
 
-/** Names that usually hold secrets; matched as words inside the name (`DB_PASSWORD`, `GITHUB_TOKEN`). */
+/**
+ * Names that usually hold secrets, matched anywhere in the name (`DB_PASSWORD`, `GITHUB_TOKEN`,
+ * `apiKey`). Substrings over-mask (`KEYBOARD`) on purpose: a hidden harmless value costs less
+ * than a leaked one.
+ */
 const SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|KEY|CREDENTIAL|AUTH|PRIVATE|COOKIE|SESSION)/i;
 /** `scheme://user:password@host`: a connection URL with a password, whatever the variable is called. */
 const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;

@@ -18,7 +18,11 @@ export function parseStatus(text: string): Status {
   for (const line of text.split('\n')) {
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
-    fields.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
+    const key = line.slice(0, colon);
+    // Name is the one value whose spaces are its own (a process may be called " x y "); the
+    // others are padded for alignment.
+    const value = line.slice(colon + 1);
+    fields.push([key, key === 'Name' ? value.replace(/^\t/, '') : value.trim()]);
   }
   const get = (key: string): string | undefined => fields.find(([k]) => k === key)?.[1];
   const ints = (key: string): number[] =>

@@ -44,7 +44,7 @@ export function App() {
   // The URL may name a container by name or id.
   const selectedContainer = containers.find((c) => c.id === containerRef || c.name === containerRef) ?? null;
   const roots = useMemo(() => buildTree(processes, { view, showKernelThreads: kernelThreads }), [processes, view, kernelThreads]);
-  const layout = useMemo(() => layoutTree(roots, collapsed), [roots, collapsed]);
+  const layout = useMemo(() => layoutTree(roots, collapsed, containersById), [roots, collapsed, containersById]);
   const highlight = useMemo(() => buildHighlight(selectedContainer, layout), [selectedContainer, layout]);
 
   useEffect(() => {
@@ -150,7 +150,6 @@ export function App() {
               layout={layout}
               highlight={highlight}
               selectedPid={selectedPid}
-              containersById={containersById}
               onSelect={setSelectedPid}
               onToggle={toggle}
               handle={treeRef}

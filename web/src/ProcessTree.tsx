@@ -3,10 +3,8 @@ import type { Ref } from 'react';
 import { select } from 'd3-selection';
 import { zoom, zoomIdentity } from 'd3-zoom';
 import type { ZoomBehavior } from 'd3-zoom';
-import type { ContainerInfo } from '@proclens/shared';
 import type { Highlight } from './highlight.ts';
 import type { LaidOutLink, LaidOutNode, TreeLayout } from './layout-tree.ts';
-import { roleLabel } from './runtime-roles.ts';
 
 export interface ProcessTreeHandle {
   fit(): void;
@@ -18,7 +16,6 @@ interface Props {
   layout: TreeLayout;
   highlight: Highlight | null;
   selectedPid: number | null;
-  containersById: ReadonlyMap<string, ContainerInfo>;
   onSelect(pid: number): void;
   onToggle(pid: number): void;
   handle: Ref<ProcessTreeHandle>;
@@ -27,7 +24,7 @@ interface Props {
 const MARGIN = 40;
 
 /** The tree: React draws, d3-zoom pans and zooms by moving one `<g>`. */
-export function ProcessTree({ layout, highlight, selectedPid, containersById, onSelect, onToggle, handle }: Props) {
+export function ProcessTree({ layout, highlight, selectedPid, onSelect, onToggle, handle }: Props) {
   const svgRef = useRef<SVGSVGElement>(null);
   const zoomRef = useRef<ZoomBehavior<SVGSVGElement, unknown> | null>(null);
   const layoutRef = useRef(layout);
@@ -50,10 +47,11 @@ export function ProcessTree({ layout, highlight, selectedPid, containersById, on
     const behaviour = zoomRef.current;
     if (!svg || !behaviour) return;
     const { width, height } = svg.getBoundingClientRect();
-    const boxW = maxX - minX + COLUMN_LABEL + 2 * MARGIN;
+    const lastColumn = layoutRef.current.lastColumnWidth;
+    const boxW = maxX - minX + lastColumn + 2 * MARGIN;
     const boxH = maxY - minY + 2 * MARGIN;
     const scale = Math.min(maxScale, width / boxW, height / boxH);
-    const tx = (width - (maxX - minX + COLUMN_LABEL) * scale) / 2 - minX * scale;
+    const tx = (width - (maxX - minX + lastColumn) * scale) / 2 - minX * scale;
     const ty = (height - (maxY - minY) * scale) / 2 - minY * scale;
     select(svg).call(behaviour.transform, zoomIdentity.translate(tx, ty).scale(scale));
   };
@@ -69,7 +67,7 @@ export function ProcessTree({ layout, highlight, selectedPid, containersById, on
       if (nodes.length === 0) return;
       const xs = nodes.map((n) => n.x);
       const ys = nodes.map((n) => n.y);
-      showBox(Math.min(...xs) - 3 * 230, Math.max(...xs), Math.min(...ys) - 60, Math.max(...ys) + 60, 1.2);
+      showBox(Math.max(layoutRef.current.bounds.minX, Math.min(...xs) - 700), Math.max(...xs), Math.min(...ys) - 60, Math.max(...ys) + 60, 1.2);
     },
   }));
 
@@ -88,8 +86,6 @@ export function ProcessTree({ layout, highlight, selectedPid, containersById, on
               node={node}
               selected={node.process.pid === selectedPid}
               highlight={highlight}
-              container={node.process.containerId ? containersById.get(node.process.containerId) : undefined}
-              shimFor={node.process.shimOf ? containersById.get(node.process.shimOf) : undefined}
               onSelect={onSelect}
               onToggle={onToggle}
             />
@@ -100,8 +96,6 @@ export function ProcessTree({ layout, highlight, selectedPid, containersById, on
   );
 }
 
-/** Room for the last column's labels when fitting. */
-const COLUMN_LABEL = 200;
 
 function highlightState(pid: number, highlight: Highlight | null): 'member' | 'ancestor' | 'dim' | 'none' {
   if (!highlight) return 'none';
@@ -130,17 +124,15 @@ interface NodeProps {
   node: LaidOutNode;
   selected: boolean;
   highlight: Highlight | null;
-  container: ContainerInfo | undefined;
-  shimFor: ContainerInfo | undefined;
   onSelect(pid: number): void;
   onToggle(pid: number): void;
 }
 
-const TreeNodeView = memo(function TreeNodeView({ node, selected, highlight, container, shimFor, onSelect, onToggle }: NodeProps) {
+const TreeNodeView = memo(function TreeNodeView({ node, selected, highlight, onSelect, onToggle }: NodeProps) {
   const p = node.process;
   const state = highlightState(p.pid, highlight);
   const collapsed = node.hiddenDescendants > 0;
-  const tag = container ? container.name : shimFor ? `shim for ${shimFor.name}` : p.role ? roleLabel(p.role) : null;
+  const label = node.label;
   const classes = ['node', `hl-${state}`, p.role ? `role-${p.role}` : '', p.containerId ? 'in-container' : '', selected ? 'selected' : '', p.state === 'Z' ? 'zombie' : ''];
   return (
     <g
@@ -164,12 +156,12 @@ const TreeNodeView = memo(function TreeNodeView({ node, selected, highlight, con
         }}
       />
       <text x={11} dy="0.32em" className="label" onClick={() => onSelect(p.pid)}>
-        {p.name}
-        <tspan className="pid">({p.pid})</tspan>
-        {p.threads > 1 ? <tspan className="threads">{` {${p.threads}}`}</tspan> : null}
+        {label.name}
+        <tspan className="pid">{label.pid}</tspan>
+        {label.threads ? <tspan className="threads">{label.threads}</tspan> : null}
         {collapsed ? <tspan className="hidden-count">{` +${node.hiddenDescendants}`}</tspan> : null}
-        {tag ? <tspan className="tag">{` ${tag}`}</tspan> : null}
-        {node.logical ? <tspan className="kernel-parent">{` ppid ${p.ppid}`}</tspan> : null}
+        {label.tag ? <tspan className="tag">{label.tag}</tspan> : null}
+        {label.kernelNote ? <tspan className="kernel-parent">{label.kernelNote}</tspan> : null}
       </text>
     </g>
   );

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PORT, USAGE, parseCli } from './parse-cli.ts';
+import type { CliResult, Settings } from './parse-cli.ts';
+
+const DEFAULTS: Settings = {
+  port: DEFAULT_PORT,
+  host: '127.0.0.1',
+  dockerHost: undefined,
+  procRoot: '/proc',
+  intervalMs: 1000,
+  revealSecrets: false,
+  verbose: false,
+};
+
+function settings(result: CliResult): Settings {
+  if (result.kind !== 'run') throw new Error(`expected settings, got ${JSON.stringify(result)}`);
+  return result.settings;
+}
+
+function errorOf(result: CliResult): string {
+  if (result.kind !== 'error') throw new Error(`expected an error, got ${JSON.stringify(result)}`);
+  return result.message;
+}
+
+describe('parseCli', () => {
+  it('parseCli answers the defaults for no flags and an empty environment', () => {
+    expect(parseCli([], {})).toEqual({ kind: 'run', settings: DEFAULTS });
+    expect(DEFAULT_PORT).toBe(7700);
+  });
+
+  it('parseCli reads every flag', () => {
+    const args = [
+      '--port',
+      '8080',
+      '--host=::1',
+      '--docker-host',
+      'tcp://127.0.0.1:2375',
+      '--proc-root=/host/proc/',
+      '--interval',
+      '250',
+      '--reveal-secrets',
+      '--verbose',
+    ];
+    expect(settings(parseCli(args, {}))).toEqual({
+      port: 8080,
+      host: '::1',
+      dockerHost: 'tcp://127.0.0.1:2375',
+      procRoot: '/host/proc',
+      intervalMs: 250,
+      revealSecrets: true,
+      verbose: true,
+    });
+  });
+
+  it('parseCli reads the environment variables', () => {
+    const env = {
+      PORT: '9000',
+      PROCLENS_HOST: 'localhost',
+      DOCKER_HOST: 'unix:///run/user/1000/docker.sock',
+      PROCLENS_PROC_ROOT: '/host/proc',
+      PROCLENS_INTERVAL: '5000',
+      PROCLENS_REVEAL_SECRETS: '1',
+    };
+    expect(settings(parseCli([], env))).toEqual({
+      port: 9000,
+      host: 'localhost',
+      dockerHost: 'unix:///run/user/1000/docker.sock',
+      procRoot: '/host/proc',
+      intervalMs: 5000,
+      revealSecrets: true,
+      verbose: false,
+    });
+  });
+
+  it('parseCli lets flags beat environment variables', () => {
+    const env = { PORT: '9000', PROCLENS_HOST: '0.0.0.0', DOCKER_HOST: 'tcp://10.0.0.1:2375', PROCLENS_PROC_ROOT: '/x', PROCLENS_INTERVAL: '50' };
+    const args = ['--port', '8000', '--host', '127.0.0.1', '--docker-host', 'unix:///d.sock', '--proc-root', '/proc', '--interval', '2000'];
+    expect(settings(parseCli(args, env))).toMatchObject({ port: 8000, host: '127.0.0.1', dockerHost: 'unix:///d.sock', procRoot: '/proc', intervalMs: 2000 });
+  });
+
+  it('parseCli treats empty environment variables as unset', () => {
+    expect(settings(parseCli([], { PORT: '', PROCLENS_HOST: '', DOCKER_HOST: '', PROCLENS_INTERVAL: '' }))).toEqual(DEFAULTS);
+  });
+
+  it('parseCli accepts port 0 to pick a free port', () => {
+    expect(settings(parseCli(['--port=0'], {})).port).toBe(0);
+  });
+
+  it.each([
+    [['--port=abc'], {}, /port must be a number from 0 to 65535, not "abc"/],
+    [['--port', '70000'], {}, /port must be a number from 0 to 65535, not "70000"/],
+    [['--port', '-1'], {}, /port/],
+    [['--port', '80.5'], {}, /port/],
+    [[], { PORT: 'http' }, /port must be a number from 0 to 65535, not "http"/],
+    [['--interval', '5'], {}, /interval must be milliseconds from 100 to 60000, not "5"/],
+    [['--interval=60001'], {}, /interval/],
+    [['--interval', '1s'], {}, /interval/],
+    [[], { PROCLENS_INTERVAL: '10' }, /interval/],
+    [['--bogus'], {}, /unknown option --bogus/],
+    [['serve'], {}, /unexpected argument "serve"/],
+    [['-p', '80'], {}, /unexpected argument "-p"/],
+    [['--port'], {}, /--port needs a value/],
+    [['--port', '--verbose'], {}, /port/],
+    [['--docker-host='], {}, /--docker-host needs a value/],
+    [['--verbose=yes'], {}, /--verbose takes no value/],
+    [['--host', '0.0.0.0'], {}, /binding to 0\.0\.0\.0 .*only loopback addresses are supported/],
+    [['--host', '192.168.1.10'], {}, /binding to 192\.168\.1\.10/],
+    [[], { PROCLENS_HOST: '::' }, /binding to ::/],
+  ] as const)('parseCli refuses %j with env %j', (args, env, message) => {
+    expect(errorOf(parseCli(args, env))).toMatch(message);
+  });
+
+  it.each([
+    ['--proc-root', '--verbose'],
+    ['--docker-host', '--reveal-secrets'],
+  ])('parseCli does not take the flag after %s as its value', (flag, next) => {
+    // `--proc-root --verbose` forgot the directory: reading "--verbose" as one hides the mistake.
+    expect(errorOf(parseCli([flag, next], {}))).toMatch(new RegExp(`${flag} needs a value`));
+  });
+
+  it('parseCli answers help for --help, before anything else is checked', () => {
+    expect(parseCli(['--help'], {})).toEqual({ kind: 'help' });
+    expect(parseCli(['--port', '99999', '--help'], { PORT: 'x' })).toEqual({ kind: 'help' });
+    expect(USAGE).toMatch(/--port N/);
+  });
+
+  it('parseCli answers version for --version', () => {
+    expect(parseCli(['--version'], {})).toEqual({ kind: 'version' });
+  });
+
+  it('parseCli keeps a proc root without its trailing slashes', () => {
+    expect(settings(parseCli(['--proc-root', '/host/proc///'], {})).procRoot).toBe('/host/proc');
+  });
+
+  it('parseCli reveals secrets only for PROCLENS_REVEAL_SECRETS=1', () => {
+    expect(settings(parseCli([], { PROCLENS_REVEAL_SECRETS: 'true' })).revealSecrets).toBe(false);
+    expect(settings(parseCli([], { PROCLENS_REVEAL_SECRETS: '1' })).revealSecrets).toBe(true);
+  });
+});
