@@ -20,6 +20,8 @@ export type EngineContainer = Omit<ContainerInfo, 'pids'>;
  */
 export class DockerWatcher {
   private readonly docker: Docker;
+  /** The event stream is idle for long stretches: it must not share the requests' timeout. */
+  private readonly eventsClient: Docker;
   private status: DockerStatus;
   private list: EngineContainer[] = [];
   private failures = 0;
@@ -35,6 +37,7 @@ export class DockerWatcher {
     private readonly log: Logger,
   ) {
     this.docker = new Docker({ ...endpoint.options, timeout: REQUEST_TIMEOUT_MS });
+    this.eventsClient = new Docker(endpoint.options);
     this.status = { state: 'connecting', endpoint: endpoint.url, version: null, error: null };
   }
 
@@ -72,7 +75,7 @@ export class DockerWatcher {
     try {
       const version = await this.docker.version();
       await this.refresh();
-      const events = (await this.docker.getEvents({ filters: { type: ['container'] } })) as NodeJS.ReadableStream;
+      const events = (await this.eventsClient.getEvents({ filters: { type: ['container'] } })) as NodeJS.ReadableStream;
       if (this.stopped) return void (events as unknown as { destroy?: () => void }).destroy?.();
       this.events = events;
       events.on('data', () => this.scheduleRefresh(EVENT_DEBOUNCE_MS));

@@ -61,6 +61,13 @@ export function App() {
     else treeRef.current?.fit();
   }, [layout, processes]);
 
+  // The detail pane narrows the canvas: keep the selected process in view.
+  useEffect(() => {
+    if (selectedPid === null) return;
+    const frame = requestAnimationFrame(() => treeRef.current?.reveal(selectedPid));
+    return () => cancelAnimationFrame(frame);
+  }, [selectedPid]);
+
   const selectContainer = useCallback(
     (id: string | null) => {
       setContainerRef(id);
@@ -73,7 +80,10 @@ export function App() {
         for (const pid of container.pids) for (let p = parents.get(pid); p !== undefined; p = parents.get(p)) next.delete(p);
         return next;
       });
-      requestAnimationFrame(() => treeRef.current?.focus(container.pids));
+      // Frame the container with the runtime chain above it, but not the whole host under init.
+      const framed = new Set(container.pids);
+      for (const pid of container.pids) for (let p = parents.get(pid); p !== undefined && parents.has(p); p = parents.get(p)) framed.add(p);
+      requestAnimationFrame(() => treeRef.current?.focus([...framed]));
     },
     [containers, roots],
   );

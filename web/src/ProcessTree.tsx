@@ -1,15 +1,18 @@
 import { memo, useEffect, useImperativeHandle, useRef } from 'react';
 import type { Ref } from 'react';
 import { select } from 'd3-selection';
-import { zoom, zoomIdentity } from 'd3-zoom';
+import 'd3-transition';
+import { zoom, zoomIdentity, zoomTransform } from 'd3-zoom';
 import type { ZoomBehavior } from 'd3-zoom';
 import type { Highlight } from './highlight.ts';
 import type { LaidOutLink, LaidOutNode, TreeLayout } from './layout-tree.ts';
 
 export interface ProcessTreeHandle {
   fit(): void;
-  /** Pans (and zooms out if needed) so these pids are on screen. */
+  /** Pans and zooms so these pids fill the screen (at most a little above actual size). */
   focus(pids: readonly number[]): void;
+  /** Pans, keeping the zoom, so that one process is on screen; does nothing if it already is. */
+  reveal(pid: number): void;
 }
 
 interface Props {
@@ -57,6 +60,20 @@ export function ProcessTree({ layout, highlight, selectedPid, onSelect, onToggle
   };
 
   useImperativeHandle(handle, () => ({
+    reveal: (pid) => {
+      const svg = svgRef.current;
+      const behaviour = zoomRef.current;
+      const node = layoutRef.current.nodes.find((n) => n.process.pid === pid);
+      if (!svg || !behaviour || !node) return;
+      const { width, height } = svg.getBoundingClientRect();
+      const t = zoomTransform(svg);
+      const [sx, sy] = t.apply([node.x, node.y]);
+      const labelWidth = Math.min(300, 16 + node.label.name.length * 8) * t.k;
+      if (sx >= 20 && sx + labelWidth <= width - 20 && sy >= 20 && sy <= height - 20) return;
+      const tx = width / 3 - node.x * t.k;
+      const ty = height / 2 - node.y * t.k;
+      select(svg).transition().duration(300).call(behaviour.transform, zoomIdentity.translate(tx, ty).scale(t.k));
+    },
     fit: () => {
       const b = layoutRef.current.bounds;
       showBox(b.minX, b.maxX, b.minY, b.maxY, 1);
@@ -67,7 +84,7 @@ export function ProcessTree({ layout, highlight, selectedPid, onSelect, onToggle
       if (nodes.length === 0) return;
       const xs = nodes.map((n) => n.x);
       const ys = nodes.map((n) => n.y);
-      showBox(Math.max(layoutRef.current.bounds.minX, Math.min(...xs) - 700), Math.max(...xs), Math.min(...ys) - 60, Math.max(...ys) + 60, 1.2);
+      showBox(Math.min(...xs), Math.max(...xs), Math.min(...ys) - 60, Math.max(...ys) + 60, 1.2);
     },
   }));
 
@@ -106,7 +123,9 @@ function highlightState(pid: number, highlight: Highlight | null): 'member' | 'a
 
 const TreeLink = memo(function TreeLink({ link, highlight }: { link: LaidOutLink; highlight: Highlight | null }) {
   const { source, target } = link;
-  const midX = (source.x + target.x) / 2;
+  // Start after the parent's label, so that same-row links never run through text.
+  const startX = Math.min(source.x + source.labelWidth + 4, target.x - 24);
+  const midX = (startX + target.x) / 2;
   const state = highlightState(target.process.pid, highlight);
   return (
     <path
@@ -115,7 +134,7 @@ const TreeLink = memo(function TreeLink({ link, highlight }: { link: LaidOutLink
       data-source={source.process.pid}
       data-target={target.process.pid}
       className={`link ${link.logical ? 'logical' : 'kernel'} hl-${state}`}
-      d={`M${source.x + 6},${source.y}C${midX},${source.y} ${midX},${target.y} ${target.x - 6},${target.y}`}
+      d={`M${startX},${source.y}C${midX},${source.y} ${midX},${target.y} ${target.x - 6},${target.y}`}
     />
   );
 });

@@ -13,6 +13,8 @@ const COLUMN_GAP = 36;
 export interface LaidOutNode {
   process: ProcessInfo;
   label: NodeLabel;
+  /** Approximate drawn width of the label: links to children start after it. */
+  labelWidth: number;
   x: number;
   y: number;
   /** Processes hidden under this node because it is collapsed. */
@@ -81,6 +83,7 @@ export function layoutTree(
     const laid: LaidOutNode = {
       process: source.process,
       label,
+      labelWidth: measureNodeLabel(label, hidden),
       // d3 lays trees out top-down: swap axes for a left-to-right tree.
       x: columnX[d.depth - 1] ?? 0,
       y: d.x ?? 0,

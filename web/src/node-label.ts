@@ -4,7 +4,7 @@ import { roleLabel } from './runtime-roles.ts';
 /** The longest tag drawn beside a node; longer container names are cut with an ellipsis. */
 const MAX_TAG = 28;
 /** Average glyph width at the tree's font size, for sizing columns without measuring text. */
-const CHAR_PX = 7.8;
+const CHAR_PX = 7.3;
 
 export interface NodeLabel {
   name: string;
