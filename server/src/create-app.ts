@@ -6,6 +6,7 @@ import type { ProcessDetail } from '@proclens/shared';
 import { maskEnvironment } from '@proclens/shared';
 import type { AllowedHosts } from './check-request.ts';
 import { isAllowedHost } from './check-request.ts';
+import { isAuthorised, tokenCookieName, tokenMatches } from './check-token.ts';
 import type { Logger } from './logger.ts';
 import type { ProcessMonitor } from './process-monitor.ts';
 import { readProcessDetail } from './read-process-detail.ts';
@@ -19,6 +20,10 @@ export interface AppOptions {
   revealSecrets: boolean;
   allowedHosts: AllowedHosts;
   anyHost: boolean;
+  /** When set, every request must carry it (query, cookie or bearer header). */
+  token: string | null;
+  /** The port actually listened on, known once listening: it names the token cookie. */
+  port(): number;
   /** The built web app; served when present. */
   webRoot: string;
   readConfiguredEnv(containerId: string): Promise<string[] | null>;
@@ -48,6 +53,21 @@ export function createApp(options: AppOptions): express.Express {
       return;
     }
     next();
+  });
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (options.token === null) return next();
+    const url = new URL(req.originalUrl, 'http://x');
+    const fromQuery = url.searchParams.get('token');
+    if (fromQuery && tokenMatches(fromQuery, options.token) && req.method === 'GET' && !url.pathname.startsWith('/api/')) {
+      // Trade the token in the address bar for a cookie, so a shared screen never shows it.
+      res.cookie(tokenCookieName(options.port()), options.token, { httpOnly: true, sameSite: 'strict', path: '/' });
+      url.searchParams.delete('token');
+      res.redirect(302, `${url.pathname}${url.search}`);
+      return;
+    }
+    if (isAuthorised(req.headers, req.originalUrl, options.port(), options.token)) return next();
+    res.status(401).json({ error: 'this dashboard needs its access token: open the URL the server printed at start' });
   });
 
   app.get('/api/snapshot', (_req, res) => void res.json(monitor.current()));

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,12 @@ if (cli.kind === 'help') {
   try {
     const running = await startServer(cli.settings, path.join(rootDir, 'web/dist'), log);
     process.stdout.write(`proclens is watching this host at ${running.url}\n`);
+    if (running.token && !cli.settings.token) {
+      process.stdout.write('Bound beyond loopback: the address above holds a fresh access token. Share it only with people who may see every process on this host.\n');
+    }
+    if (cli.settings.open) {
+      execFile('xdg-open', [running.url], (err) => err && log.warn('could not open a browser', { error: err.message }));
+    }
     const shutdown = (signal: string): void => {
       log.info('shutting down', { signal });
       const force = setTimeout(() => process.exit(1), 2000);

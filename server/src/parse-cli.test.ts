@@ -10,6 +10,9 @@ const DEFAULTS: Settings = {
   intervalMs: 1000,
   revealSecrets: false,
   verbose: false,
+  token: null,
+  allowedHosts: [],
+  open: false,
 };
 
 function settings(result: CliResult): Settings {
@@ -42,6 +45,7 @@ describe('parseCli', () => {
       '--verbose',
     ];
     expect(settings(parseCli(args, {}))).toEqual({
+      ...DEFAULTS,
       port: 8080,
       host: '::1',
       dockerHost: 'tcp://127.0.0.1:2375',
@@ -62,6 +66,7 @@ describe('parseCli', () => {
       PROCLENS_REVEAL_SECRETS: '1',
     };
     expect(settings(parseCli([], env))).toEqual({
+      ...DEFAULTS,
       port: 9000,
       host: 'localhost',
       dockerHost: 'unix:///run/user/1000/docker.sock',
@@ -103,9 +108,9 @@ describe('parseCli', () => {
     [['--port', '--verbose'], {}, /port/],
     [['--docker-host='], {}, /--docker-host needs a value/],
     [['--verbose=yes'], {}, /--verbose takes no value/],
-    [['--host', '0.0.0.0'], {}, /binding to 0\.0\.0\.0 .*only loopback addresses are supported/],
-    [['--host', '192.168.1.10'], {}, /binding to 192\.168\.1\.10/],
-    [[], { PROCLENS_HOST: '::' }, /binding to ::/],
+    [['--host', 'a b'], {}, /host must be an address/],
+    [['--token', 'short'], {}, /token must be 16 to 256 characters/],
+    [[], { PROCLENS_TOKEN: 'has spaces in it, too many' }, /token must be/],
   ] as const)('parseCli refuses %j with env %j', (args, env, message) => {
     expect(errorOf(parseCli(args, env))).toMatch(message);
   });
@@ -126,6 +131,17 @@ describe('parseCli', () => {
 
   it('parseCli answers version for --version', () => {
     expect(parseCli(['--version'], {})).toEqual({ kind: 'version' });
+  });
+
+  it('parseCli accepts binding beyond loopback: the server then demands a token', () => {
+    expect(settings(parseCli(['--host', '0.0.0.0'], {})).host).toBe('0.0.0.0');
+    expect(settings(parseCli([], { PROCLENS_HOST: '::' })).host).toBe('::');
+  });
+
+  it('parseCli reads the token, extra host names and --open', () => {
+    const parsed = settings(parseCli(['--token', 'abcdefghijklmnop', '--allowed-hosts', 'Box.local, dash.example ', '--open'], {}));
+    expect(parsed).toMatchObject({ token: 'abcdefghijklmnop', allowedHosts: ['box.local', 'dash.example'], open: true });
+    expect(settings(parseCli([], { PROCLENS_TOKEN: 'x'.repeat(32) })).token).toBe('x'.repeat(32));
   });
 
   it('parseCli keeps a proc root without its trailing slashes', () => {

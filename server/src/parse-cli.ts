@@ -7,6 +7,12 @@ export interface Settings {
   intervalMs: number;
   revealSecrets: boolean;
   verbose: boolean;
+  /** Access token given by the user; one is generated at start when binding beyond loopback. */
+  token: string | null;
+  /** Extra host names the server answers to (behind a proxy or by a DNS name). */
+  allowedHosts: string[];
+  /** Open the dashboard in a browser once listening. */
+  open: boolean;
 }
 
 export type CliResult = { kind: 'run'; settings: Settings } | { kind: 'help' } | { kind: 'version' } | { kind: 'error'; message: string };
@@ -14,17 +20,26 @@ export type CliResult = { kind: 'run'; settings: Settings } | { kind: 'help' } |
 export const DEFAULT_PORT = 7700;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
+/** Whether an address only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 export const USAGE = `Usage: proclens [options]
 
 Shows the host's live process tree and Docker containers in the browser.
 
 Options:
   --port N             port to listen on (env PORT; default ${DEFAULT_PORT}; 0 picks a free one)
-  --host ADDR          address to bind (env PROCLENS_HOST; default 127.0.0.1; loopback only for now)
+  --host ADDR          address to bind (env PROCLENS_HOST; default 127.0.0.1). Beyond loopback
+                       an access token is required: one is generated and printed in the URL
+  --token TOKEN        access token (env PROCLENS_TOKEN); required on every request when set
+  --allowed-hosts LIST extra comma-separated host names to answer to (env PROCLENS_ALLOWED_HOSTS)
   --docker-host URL    Docker engine (env DOCKER_HOST; default unix:///var/run/docker.sock)
   --proc-root DIR      where /proc is mounted (env PROCLENS_PROC_ROOT; default /proc)
   --interval MS        scan interval in milliseconds, 100-60000 (env PROCLENS_INTERVAL; default 1000)
   --reveal-secrets     show secret-looking environment values instead of masking them
+  --open               open the dashboard in the default browser
   --verbose            log debug events
   --help               show this help
   --version            show the version
@@ -33,8 +48,8 @@ Options:
 /** Parses argv (without `node script`) and the environment. Pure: no IO. */
 export function parseCli(args: readonly string[], env: Readonly<Record<string, string | undefined>>): CliResult {
   const flags = new Map<string, string | true>();
-  const valued = new Set(['port', 'host', 'docker-host', 'proc-root', 'interval']);
-  const boolean = new Set(['reveal-secrets', 'verbose', 'help', 'version']);
+  const valued = new Set(['port', 'host', 'docker-host', 'proc-root', 'interval', 'token', 'allowed-hosts']);
+  const boolean = new Set(['reveal-secrets', 'verbose', 'help', 'version', 'open']);
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
@@ -69,9 +84,15 @@ export function parseCli(args: readonly string[], env: Readonly<Record<string, s
     return { kind: 'error', message: `interval must be milliseconds from 100 to 60000, not "${intervalText}"` };
   }
   const host = text('host', 'PROCLENS_HOST') ?? '127.0.0.1';
-  if (!LOOPBACK.has(host)) {
-    return { kind: 'error', message: `binding to ${host} would expose every process's command line; only loopback addresses are supported` };
+  if (!/^[\w.:-]+$/.test(host)) return { kind: 'error', message: `host must be an address such as 127.0.0.1 or 0.0.0.0, not "${host}"` };
+  const token = text('token', 'PROCLENS_TOKEN') ?? null;
+  if (token !== null && !/^[\w.~-]{16,256}$/.test(token)) {
+    return { kind: 'error', message: 'token must be 16 to 256 characters of letters, digits, ".", "_", "~" or "-"' };
   }
+  const allowedHosts = (text('allowed-hosts', 'PROCLENS_ALLOWED_HOSTS') ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
   return {
     kind: 'run',
     settings: {
@@ -82,6 +103,9 @@ export function parseCli(args: readonly string[], env: Readonly<Record<string, s
       intervalMs,
       revealSecrets: flags.has('reveal-secrets') || env.PROCLENS_REVEAL_SECRETS === '1',
       verbose: flags.has('verbose'),
+      token,
+      allowedHosts,
+      open: flags.has('open'),
     },
   };
 }

@@ -1,4 +1,4 @@
-import { attachContainerPids, buildLogicalParents } from '@proclens/shared';
+import { attachContainerPids, buildLogicalParents, stabiliseMetrics } from '@proclens/shared';
 import type { ContainerInfo, DockerStatus, HostInfo, ProcessInfo, Snapshot } from '@proclens/shared';
 import type { EngineContainer } from './docker-watcher.ts';
 import type { Logger } from './logger.ts';
@@ -77,7 +77,10 @@ export class ProcessMonitor {
       return this.snapshot;
     }
     const links = buildLogicalParents(processes, this.readListeners(processes));
-    const linked = processes.map((p) => (links.has(p.pid) ? { ...p, logicalParent: links.get(p.pid) ?? null } : p));
+    const published = new Map(this.snapshot.processes.map((p) => [p.pid, p]));
+    const linked = processes.map((p) =>
+      stabiliseMetrics(published.get(p.pid), links.has(p.pid) ? { ...p, logicalParent: links.get(p.pid) ?? null } : p),
+    );
     const containers: ContainerInfo[] = attachContainerPids(
       this.source.getContainers().map((c) => ({ ...c, pids: [] })),
       linked,

@@ -10,6 +10,7 @@ import type { ProcessMonitor } from './process-monitor.ts';
 /** Past this many unsent bytes a client gets no more diffs, and a fresh snapshot once it drains. */
 const MAX_BUFFERED_BYTES = 1 << 20;
 const HEARTBEAT_MS = 15_000;
+const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
 
 interface Client {
   socket: WebSocket;
@@ -37,7 +38,7 @@ export function attachSnapshotStream(server: Server, monitor: ProcessMonitor, op
     const refusal = path === '/ws' ? options.admit(request) : 404;
     if (refusal !== null) {
       log.warn('websocket refused', { status: refusal, origin: request.headers.origin, host: request.headers.host });
-      socket.end(`HTTP/1.1 ${refusal} ${refusal === 404 ? 'Not Found' : 'Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.end(`HTTP/1.1 ${refusal} ${STATUS_TEXT[refusal] ?? 'Refused'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => connect(ws));

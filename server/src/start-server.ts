@@ -2,11 +2,14 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { buildAllowedHosts, isAllowedHost, isAllowedOrigin } from './check-request.ts';
+import { isAuthorised } from './check-token.ts';
 import { createApp } from './create-app.ts';
 import { parseDockerEndpoint } from './docker-endpoint.ts';
 import { DockerWatcher } from './docker-watcher.ts';
 import type { Logger } from './logger.ts';
+import { isLoopback } from './parse-cli.ts';
 import type { Settings } from './parse-cli.ts';
 import { ProcScanner } from './proc-scanner.ts';
 import { ProcessMonitor } from './process-monitor.ts';
@@ -15,7 +18,9 @@ import { readProcDir } from './read-proc-file.ts';
 import { attachSnapshotStream } from './snapshot-stream.ts';
 
 export interface RunningServer {
+  /** The dashboard's address, with the token when one is needed. */
   url: string;
+  token: string | null;
   port: number;
   server: Server;
   monitor: ProcessMonitor;
@@ -38,13 +43,19 @@ export async function startServer(settings: Settings, webRoot: string, log: Logg
     settings.intervalMs,
     log,
   );
-  const allowedHosts = buildAllowedHosts(settings.host);
+  // Beyond loopback anyone on the network could read every command line: demand a token.
+  const token = settings.token ?? (isLoopback(settings.host) ? null : randomBytes(24).toString('base64url'));
+  const anyHost = settings.host === '0.0.0.0' || settings.host === '::';
+  const allowedHosts = buildAllowedHosts(settings.host, settings.allowedHosts);
+  let port = settings.port;
   const app = createApp({
     monitor,
     procRoot: settings.procRoot,
     revealSecrets: settings.revealSecrets,
     allowedHosts,
-    anyHost: false,
+    anyHost,
+    token,
+    port: () => port,
     webRoot,
     readConfiguredEnv: (id) => docker.readConfiguredEnv(id),
     log,
@@ -54,7 +65,10 @@ export async function startServer(settings: Settings, webRoot: string, log: Logg
     server,
     monitor,
     {
-      admit: (request) => (isAllowedHost(request.headers, allowedHosts, false) && isAllowedOrigin(request.headers) ? null : 403),
+      admit: (request) => {
+        if (!isAllowedHost(request.headers, allowedHosts, anyHost) || !isAllowedOrigin(request.headers)) return 403;
+        return isAuthorised(request.headers, request.url ?? '/', port, token) ? null : 401;
+      },
     },
     log,
   );
@@ -67,10 +81,11 @@ export async function startServer(settings: Settings, webRoot: string, log: Logg
   });
   monitor.start();
   docker.start();
-  const port = (server.address() as AddressInfo).port;
-  const shownHost = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  port = (server.address() as AddressInfo).port;
+  const shownHost = anyHost ? os.hostname() : settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   return {
-    url: `http://${shownHost}:${port}/`,
+    url: `http://${shownHost}:${port}/${token ? `?token=${token}` : ''}`,
+    token,
     port,
     server,
     monitor,

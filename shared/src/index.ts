@@ -22,6 +22,7 @@ export { maskEnvironment, isSecretVar } from './mask-environment.ts';
 export { diffSnapshots } from './diff-snapshots.ts';
 export { applyDiff } from './apply-diff.ts';
 export { sameData } from './same-data.ts';
+export { stabiliseMetrics } from './stabilise-metrics.ts';
 export {
   processInfoSchema,
   containerInfoSchema,
