@@ -2,8 +2,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
+import type { ContainerInspectInfo } from 'dockerode';
 import type { ProcessDetail } from '@proclens/shared';
 import { maskEnvironment } from '@proclens/shared';
+import { buildContainerDetail, splitEnvEntry } from './build-container-detail.ts';
 import type { AllowedHosts } from './check-request.ts';
 import { isAllowedHost } from './check-request.ts';
 import { isAuthorised, tokenCookieName, tokenMatches } from './check-token.ts';
@@ -26,7 +28,7 @@ export interface AppOptions {
   port(): number;
   /** The built web app; served when present. */
   webRoot: string;
-  readConfiguredEnv(containerId: string): Promise<string[] | null>;
+  inspectContainer(id: string): Promise<ContainerInspectInfo | null>;
   log: Logger;
 }
 
@@ -88,13 +90,28 @@ export function createApp(options: AppOptions): express.Express {
       return;
     }
     const container = process.containerId ? (monitor.current().containers.find((c) => c.id === process.containerId) ?? null) : null;
-    const configured = container ? await options.readConfiguredEnv(container.id) : null;
+    const inspect = container ? await options.inspectContainer(container.id) : null;
     const body: ProcessDetail = {
       ...detail,
       container,
-      containerEnv: configured ? maskEnvironment(configured.map(splitEnv), options.revealSecrets) : null,
+      containerEnv: inspect ? maskEnvironment((inspect.Config?.Env ?? []).map(splitEnvEntry), options.revealSecrets) : null,
     };
     res.json(body);
+  });
+
+  app.get('/api/containers/:ref', async (req: Request, res: Response) => {
+    const ref = String(req.params.ref ?? '');
+    // A full or short id, or a name: what `docker inspect` takes, and nothing else.
+    const containers = monitor.current().containers;
+    const container = /^[\w.-]{1,128}$/.test(ref)
+      ? (containers.find((c) => c.id === ref || c.name === ref) ?? (ref.length >= 4 ? containers.find((c) => c.id.startsWith(ref)) : undefined))
+      : undefined;
+    const inspect = container ? await options.inspectContainer(container.id) : null;
+    if (!container || !inspect) {
+      res.status(404).json({ error: 'no such container', ref });
+      return;
+    }
+    res.json(buildContainerDetail(container, inspect, options.revealSecrets));
   });
 
   app.use('/api', (_req, res) => void res.status(404).json({ error: 'no such endpoint' }));
@@ -120,9 +137,4 @@ export function createApp(options: AppOptions): express.Express {
     res.status(500).json({ error: 'internal error' });
   });
   return app;
-}
-
-function splitEnv(entry: string): { name: string; value: string } {
-  const eq = entry.indexOf('=');
-  return eq < 0 ? { name: entry, value: '' } : { name: entry.slice(0, eq), value: entry.slice(eq + 1) };
 }

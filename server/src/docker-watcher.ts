@@ -1,4 +1,5 @@
 import Docker from 'dockerode';
+import type { ContainerInspectInfo } from 'dockerode';
 import type { ContainerInfo, DockerStatus } from '@proclens/shared';
 import type { DockerEndpoint } from './docker-endpoint.ts';
 import type { Logger } from './logger.ts';
@@ -59,12 +60,11 @@ export class DockerWatcher {
     return this.list;
   }
 
-  /** The container's configured environment (`Config.Env`), or null when it cannot be asked. */
-  async readConfiguredEnv(id: string): Promise<string[] | null> {
+  /** `docker inspect`, or null when the engine cannot be asked or the container is gone. */
+  async inspect(id: string): Promise<ContainerInspectInfo | null> {
     if (this.status.state !== 'connected') return null;
     try {
-      const inspect = await this.docker.getContainer(id).inspect();
-      return inspect.Config?.Env ?? [];
+      return await this.docker.getContainer(id).inspect();
     } catch {
       return null;
     }

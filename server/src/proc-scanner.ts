@@ -4,7 +4,7 @@ import {
   parseCgroup,
   parseCmdline,
   parseRuntimeRole,
-  parseShimArgs,
+  parseServedContainer,
   parseStat,
   parseStatus,
 } from '@proclens/shared';
@@ -141,6 +141,6 @@ export class ProcScanner {
 
   private roleOf(argv: string[], comm: string): { role: RuntimeRole | null; shimOf: string | null } {
     const role = parseRuntimeRole(argv, comm);
-    return { role, shimOf: role === 'shim' ? parseShimArgs(argv).id : null };
+    return { role, shimOf: parseServedContainer(role, argv) };
   }
 }

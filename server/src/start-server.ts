@@ -57,7 +57,7 @@ export async function startServer(settings: Settings, webRoot: string, log: Logg
     token,
     port: () => port,
     webRoot,
-    readConfiguredEnv: (id) => docker.readConfiguredEnv(id),
+    inspectContainer: (id) => docker.inspect(id),
     log,
   });
   const server = createServer(app);

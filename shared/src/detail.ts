@@ -56,3 +56,28 @@ export const processDetailSchema = z
   })
   .strict();
 export type ProcessDetail = z.infer<typeof processDetailSchema>;
+
+/** `GET /api/containers/:id`: what `docker inspect` says, trimmed to what people ask for. */
+export const containerDetailSchema = z
+  .object({
+    container: containerInfoSchema,
+    /** Milliseconds since the epoch; null when never started. */
+    startedAt: z.number().nullable(),
+    finishedAt: z.number().nullable(),
+    restartCount: z.number().int(),
+    /** Entrypoint and command, as the engine runs them. */
+    command: z.array(z.string()),
+    user: z.string(),
+    workingDir: z.string(),
+    /** `docker run --init`: docker-init (tini) runs as pid 1 inside. */
+    init: z.boolean(),
+    networkMode: z.string(),
+    /** Configured environment (image ENV plus `-e`), secrets masked. */
+    env: z.array(envVarViewSchema),
+    mounts: z.array(z.object({ type: z.string(), source: z.string(), destination: z.string(), readWrite: z.boolean() }).strict()),
+    ports: z.array(z.object({ container: z.string(), hostIp: z.string(), hostPort: z.string() }).strict()),
+    compose: z.object({ project: z.string(), service: z.string() }).strict().nullable(),
+    kubernetes: z.object({ pod: z.string(), namespace: z.string() }).strict().nullable(),
+  })
+  .strict();
+export type ContainerDetail = z.infer<typeof containerDetailSchema>;

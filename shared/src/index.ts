@@ -11,7 +11,7 @@ export { containerFromCgroup } from './container-from-cgroup.ts';
 export type { CgroupContainer, ContainerRuntime } from './container-from-cgroup.ts';
 export { parseProcNetUnix, parseSocketInode } from './parse-proc-net-unix.ts';
 export type { UnixListener } from './parse-proc-net-unix.ts';
-export { parseRuntimeRole, parseShimArgs, parseFlag } from './parse-runtime-role.ts';
+export { parseRuntimeRole, parseShimArgs, parseFlag, parseServedContainer } from './parse-runtime-role.ts';
 export type { RuntimeRole, ShimArgs } from './parse-runtime-role.ts';
 export { buildLogicalParents } from './build-logical-parents.ts';
 export type { RuntimeProcess } from './build-logical-parents.ts';
@@ -32,8 +32,8 @@ export {
   runtimeRoleSchema,
 } from './model.ts';
 export type { ProcessInfo, ContainerInfo, HostInfo, DockerStatus, Snapshot } from './model.ts';
-export { processDetailSchema, environViewSchema, envVarViewSchema } from './detail.ts';
-export type { ProcessDetail, EnvironView, EnvVarView } from './detail.ts';
+export { processDetailSchema, containerDetailSchema, environViewSchema, envVarViewSchema } from './detail.ts';
+export type { ProcessDetail, ContainerDetail, EnvironView, EnvVarView } from './detail.ts';
 export {
   PROTOCOL_VERSION,
   MAX_CLIENT_FRAME_BYTES,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFixture } from '../fixtures/read-fixture.js';
 import { parseNulList } from './parse-nul-list.ts';
-import { parseFlag, parseRuntimeRole, parseShimArgs } from './parse-runtime-role.ts';
+import { parseFlag, parseRuntimeRole, parseServedContainer, parseShimArgs } from './parse-runtime-role.ts';
 import { parseStat } from './parse-stat.ts';
 
 const ID = '19b0c7c81938f568b4d41af3272ebfb31c5eb3083053bf43baeddadbb26f52a6';
@@ -104,5 +104,16 @@ describe('parseFlag', () => {
     [['x', '--containerd=a=b'], 'a=b'],
   ])('parseFlag reads containerd from %j as %j', (argv, value) => {
     expect(parseFlag(argv, 'containerd')).toBe(value);
+  });
+});
+
+describe('parseServedContainer', () => {
+  it('parseServedContainer reads a shim -id and a conmon -c, and nothing for other roles', () => {
+    const id = 'a'.repeat(64);
+    expect(parseServedContainer('shim', ['containerd-shim-runc-v2', '-namespace', 'moby', '-id', id, '-address', '/run/containerd/containerd.sock'])).toBe(id);
+    expect(parseServedContainer('conmon', ['/usr/bin/conmon', '--api-version', '1', '-c', id, '-u', id, '-n', 'web'])).toBe(id);
+    expect(parseServedContainer('conmon', ['/usr/bin/conmon', `--cid=${id}`])).toBe(id);
+    expect(parseServedContainer('dockerd', ['dockerd', '-id', id])).toBeNull();
+    expect(parseServedContainer(null, [])).toBeNull();
   });
 });

@@ -64,3 +64,13 @@ export function parseShimArgs(argv: readonly string[]): ShimArgs {
     address: parseFlag(argv, 'address'),
   };
 }
+
+/**
+ * The container a runtime process serves: a shim's `-id` (under Kubernetes, the pod sandbox),
+ * or Podman conmon's `-c`/`--cid`. Null for other processes.
+ */
+export function parseServedContainer(role: RuntimeRole | null, argv: readonly string[]): string | null {
+  if (role === 'shim') return parseShimArgs(argv).id;
+  if (role === 'conmon') return parseFlag(argv, 'c') ?? parseFlag(argv, 'cid');
+  return null;
+}
