@@ -61,6 +61,7 @@ describe('ProcScanner on the real /proc', () => {
       nspid: [child.pid],
       role: null,
       shimOf: null,
+      newNamespaces: [],
       logicalParent: null,
       kernelThread: false,
     });

@@ -10,10 +10,13 @@ import {
 } from '@proclens/shared';
 import type { ProcessInfo, RuntimeRole, Stat } from '@proclens/shared';
 import type { HostConstants } from './read-host-constants.ts';
-import { readProcDir, readProcText } from './read-proc-file.ts';
+import { readProcDir, readProcLink, readProcText } from './read-proc-file.ts';
 
 /** Processes younger than this have their argv re-read every tick: many rewrite it right after start. */
 const YOUNG_MS = 3000;
+/** The namespaces compared with the parent's, as `pstree -S` does. */
+const NAMESPACE_TYPES = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'user', 'uts'] as const;
+const NS_LINK = /\[(\d+)\]$/;
 
 /** What is read once per process identity `(pid, startTime)`, plus the last CPU sample. */
 interface Known {
@@ -25,6 +28,8 @@ interface Known {
   containerId: string | null;
   role: RuntimeRole | null;
   shimOf: string | null;
+  /** Namespace inodes by type; an unreadable link is left out. Kernel threads have none. */
+  namespaces: Map<string, number>;
   cpuTicks: number;
   sampledAt: number;
 }
@@ -39,7 +44,7 @@ export class ProcScanner {
 
   constructor(
     private readonly procRoot: string,
-    private readonly host: HostConstants,
+    private readonly constants: HostConstants,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -59,6 +64,7 @@ export class ProcScanner {
       processes.push(info);
     }
     for (const pid of this.known.keys()) if (!seen.has(pid)) this.known.delete(pid);
+    for (const p of processes) p.newNamespaces = this.newNamespaces(p);
     return processes.sort((a, b) => a.pid - b.pid);
   }
 
@@ -82,7 +88,7 @@ export class ProcScanner {
     }
     const ticks = stat.utime + stat.stime;
     const seconds = (now - known.sampledAt) / 1000;
-    const cpu = seconds > 0 ? ((ticks - known.cpuTicks) / this.host.clockTicks / seconds) * 100 : 0;
+    const cpu = seconds > 0 ? ((ticks - known.cpuTicks) / this.constants.clockTicks / seconds) * 100 : 0;
     known.cpuTicks = ticks;
     known.sampledAt = now;
     return {
@@ -96,18 +102,51 @@ export class ProcScanner {
       startTime: stat.startTime,
       startedAt: this.startedAt(stat),
       cpu: Math.max(0, Math.round(cpu * 10) / 10),
-      rssKiB: (stat.rssPages * this.host.pageSize) / 1024,
+      rssKiB: (stat.rssPages * this.constants.pageSize) / 1024,
       nspid: known.nspid,
       containerId: known.containerId,
       logicalParent: null,
       role: known.role,
       shimOf: known.shimOf,
       kernelThread: (stat.flags & PF_KTHREAD) !== 0,
+      newNamespaces: [],
     };
   }
 
+  /**
+   * Types in which a process's namespace differs from its kernel parent's. Where the parent's
+   * links cannot be read (pid 1 may refuse even root), the host's namespaces stand in.
+   */
+  private newNamespaces(p: ProcessInfo): string[] {
+    const own = this.known.get(p.pid)?.namespaces;
+    const parentOwn = this.known.get(p.ppid)?.namespaces;
+    const parent = parentOwn && parentOwn.size > 0 ? parentOwn : this.hostNamespaces();
+    if (!own || !parent || own.size === 0 || parent.size === 0) return [];
+    return NAMESPACE_TYPES.filter((type) => own.has(type) && parent.has(type) && own.get(type) !== parent.get(type));
+  }
+
+  /** Read once: kthreadd never changes namespace. */
+  private host: Map<string, number> | undefined;
+
+  /** Kernel threads live in the initial namespaces, and kthreadd's links stay readable. */
+  private hostNamespaces(): Map<string, number> {
+    this.host ??= this.readNamespaces(2, null);
+    return this.host;
+  }
+
+  private readNamespaces(pid: number, stat: Stat | null): Map<string, number> {
+    const namespaces = new Map<string, number>();
+    if (stat && (stat.flags & PF_KTHREAD) !== 0) return namespaces;
+    for (const type of NAMESPACE_TYPES) {
+      const link = readProcLink(`${this.procRoot}/${pid}/ns/${type}`);
+      const inode = link.ok ? NS_LINK.exec(link.value)?.[1] : undefined;
+      if (inode) namespaces.set(type, Number(inode));
+    }
+    return namespaces;
+  }
+
   private startedAt(stat: Stat): number {
-    return Math.round(this.host.bootTime + (stat.startTime / this.host.clockTicks) * 1000);
+    return Math.round(this.constants.bootTime + (stat.startTime / this.constants.clockTicks) * 1000);
   }
 
   private readIdentity(pid: number, stat: Stat, now: number): Known | null {
@@ -127,6 +166,7 @@ export class ProcScanner {
       nspid: parsed?.nspid.length ? parsed.nspid : [pid],
       containerId: cgroup.ok ? (containerFromCgroup(parseCgroup(cgroup.value))?.id ?? null) : null,
       ...this.roleOf(argv, stat.comm),
+      namespaces: this.readNamespaces(pid, stat),
       cpuTicks: stat.utime + stat.stime,
       sampledAt: now,
     };

@@ -1,4 +1,4 @@
-import { maskEnvironment, parseCgroup, parseEnviron, parseCmdline, parseStatus } from '@proclens/shared';
+import { maskEnvironment, parseCgroup, parseCmdline, parseEnviron, parseStat, parseStatus } from '@proclens/shared';
 import type { EnvironView, ProcessDetail, ProcessInfo } from '@proclens/shared';
 import { readProcDir, readProcLink, readProcText } from './read-proc-file.ts';
 
@@ -37,7 +37,35 @@ export function readProcessDetail(process: ProcessInfo, options: DetailOptions):
     cgroup: cgroup.ok ? parseCgroup(cgroup.value) : [],
     namespaces: readNamespaces(options.procRoot, process.pid),
     environ: readEnviron(`${base}/environ`, options.revealSecrets),
+    tasks: readTasks(base),
+    entries: readEntries(base),
+    fdCount: readFdCount(base),
   };
+}
+
+/** Threads beyond this many are not listed (a JVM may have thousands); the count is in `process`. */
+const MAX_TASKS = 2000;
+
+function readTasks(base: string): ProcessDetail['tasks'] {
+  const dir = readProcDir(`${base}/task`);
+  if (!dir.ok) return [];
+  const tasks: ProcessDetail['tasks'] = [];
+  for (const name of dir.value.filter((n) => /^\d+$/.test(n)).sort((a, b) => Number(a) - Number(b)).slice(0, MAX_TASKS)) {
+    const text = readProcText(`${base}/task/${name}/stat`);
+    const stat = text.ok ? parseStat(text.value) : null;
+    if (stat) tasks.push({ tid: stat.pid, name: stat.comm, state: stat.state });
+  }
+  return tasks;
+}
+
+function readEntries(base: string): string[] {
+  const dir = readProcDir(base);
+  return dir.ok ? dir.value.sort() : [];
+}
+
+function readFdCount(base: string): number | null {
+  const dir = readProcDir(`${base}/fd`);
+  return dir.ok ? dir.value.length : null;
 }
 
 function readEnviron(path: string, reveal: boolean): EnvironView {
@@ -49,13 +77,18 @@ function readEnviron(path: string, reveal: boolean): EnvironView {
 
 const NS_LINK = /^([a-z_]+):\[(\d+)\]$/;
 
-/** `ls -l /proc/PID/ns`, compared with pid 1's to tell which namespaces the host shares. */
+/**
+ * `ls -l /proc/PID/ns`, compared with the host's to tell which namespaces it shares. The host's
+ * are kthreadd's (pid 2): kernel threads never leave the initial namespaces, and pid 1's links
+ * may be unreadable even for root.
+ */
 function readNamespaces(procRoot: string, pid: number): ProcessDetail['namespaces'] {
   const dir = readProcDir(`${procRoot}/${pid}/ns`);
   if (!dir.ok) return [];
   return dir.value.sort().map((type) => {
     const own = readProcLink(`${procRoot}/${pid}/ns/${type}`);
-    const host = readProcLink(`${procRoot}/1/ns/${type}`);
+    const kthreadd = readProcLink(`${procRoot}/2/ns/${type}`);
+    const host = kthreadd.ok ? kthreadd : readProcLink(`${procRoot}/1/ns/${type}`);
     const inode = own.ok ? Number(NS_LINK.exec(own.value)?.[2] ?? NaN) : NaN;
     return {
       type,

@@ -22,6 +22,7 @@ function proc(pid: number, ppid: number, extra: Partial<ProcessInfo> = {}): Proc
     logicalParent: null,
     role: null,
     shimOf: null,
+    newNamespaces: [],
     kernelThread: false,
     ...extra,
   };

@@ -50,6 +50,12 @@ export const processDetailSchema = z
     cgroup: z.array(z.object({ hierarchy: z.number(), controllers: z.array(z.string()), path: z.string() }).strict()),
     namespaces: z.array(namespaceSchema),
     environ: environViewSchema,
+    /** Its threads (`/proc/PID/task/*`), as `pstree` shows them: `{name}(tid)`. */
+    tasks: z.array(z.object({ tid: z.number().int(), name: z.string(), state: z.string() }).strict()),
+    /** `ls /proc/PID`: what the kernel exposes for this process. */
+    entries: z.array(z.string()),
+    /** Open file descriptors, or null when not permitted. */
+    fdCount: z.number().int().nullable(),
     /** The container the process belongs to, with its configured environment (from the engine). */
     container: containerInfoSchema.nullable(),
     containerEnv: z.array(envVarViewSchema).nullable(),

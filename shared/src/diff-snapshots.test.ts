@@ -23,6 +23,7 @@ const processFields = fc.record({
   logicalParent: fc.option(fc.integer({ min: 1, max: 30 })),
   role: fc.option(fc.constantFrom('shim' as const, 'containerd' as const)),
   shimOf: fc.option(fc.constantFrom('aaa', 'bbb')),
+  newNamespaces: fc.subarray(['pid', 'net', 'mnt']),
   kernelThread: fc.boolean(),
 });
 /** Processes sorted by pid with unique pids, as the scanner produces them. */
@@ -92,6 +93,7 @@ const sleepRow: ProcessInfo = {
   logicalParent: null,
   role: null,
   shimOf: null,
+  newNamespaces: [],
   kernelThread: false,
 };
 

@@ -37,6 +37,8 @@ export const processInfoSchema = z
     shimOf: z.string().nullable(),
     /** A kernel thread (kthreadd or its child): no argv, hidden by default. */
     kernelThread: z.boolean(),
+    /** Namespace types (`pid`, `net`, `mnt`…) in which it differs from its kernel parent, like `pstree -S`. */
+    newNamespaces: z.array(z.string()),
   })
   .strict();
 export type ProcessInfo = z.infer<typeof processInfoSchema>;

@@ -24,6 +24,7 @@ const snapshot: Snapshot = {
       logicalParent: null,
       role: null,
       shimOf: null,
+      newNamespaces: [],
       kernelThread: false,
     },
   ],

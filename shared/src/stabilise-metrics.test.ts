@@ -19,6 +19,7 @@ const base: ProcessInfo = {
   logicalParent: null,
   role: null,
   shimOf: null,
+  newNamespaces: [],
   kernelThread: false,
 };
 

@@ -26,7 +26,7 @@ export function DetailPane({ pid, byPid, onSelect, onClose }: Props) {
       {state.kind === 'loading' || state.kind === 'idle' ? <p className="muted">Reading /proc/{pid}…</p> : null}
       {state.kind === 'gone' ? <p className="notice">Process {pid} has exited.</p> : null}
       {state.kind === 'error' ? <p className="notice">Could not read process {pid}: {state.message}</p> : null}
-      {state.kind === 'ok' ? <DetailBody detail={state.detail} byPid={byPid} onSelect={onSelect} /> : null}
+      {state.kind === 'ok' ? <DetailBody detail={state.value} byPid={byPid} onSelect={onSelect} /> : null}
     </aside>
   );
 }
@@ -102,8 +102,27 @@ function DetailBody({ detail, byPid, onSelect }: { detail: ProcessDetail; byPid:
       <Section title="Ancestry" command={`pstree -p -s ${pid}`}>
         <Ancestry pid={pid} byPid={byPid} onSelect={onSelect} />
       </Section>
+      <Section title={`Threads (${detail.tasks.length})`} command={`pstree -p ${pid}`}>
+        <p className="threads-list" data-testid="detail-threads">
+          {detail.tasks.map((t) => (t.tid === pid ? `${t.name}(${t.tid})` : `{${t.name}}(${t.tid})`)).join('  ')}
+        </p>
+      </Section>
+      <Section title={`What /proc/${pid} holds`} command={`ls /proc/${pid}`}>
+        <p className="entries" data-testid="detail-entries">
+          {detail.entries.join('  ')}
+        </p>
+        <p className="muted">
+          {detail.fdCount === null ? 'Open files: not permitted.' : `${detail.fdCount} open file descriptors (ls /proc/${pid}/fd).`}
+        </p>
+      </Section>
       <Section title="Namespaces" command={`ls -l /proc/${pid}/ns`}>
-        <table className="ns">
+        {p.newNamespaces.length ? (
+          <p className="explain">
+            Not shared with its parent: <strong>{p.newNamespaces.join(', ')}</strong>. This is where the container starts: the kernel gives it its own view of
+            these resources.
+          </p>
+        ) : null}
+        <table className="ns" data-testid="detail-namespaces">
           <tbody>
             {detail.namespaces.map((ns) => (
               <tr key={ns.type} className={ns.sharedWithHost === false ? 'own' : ''}>

@@ -1,5 +1,10 @@
 import { PROTOCOL_VERSION, applyDiff } from '@proclens/shared';
 import type { ServerMessage, Snapshot } from '@proclens/shared';
+import { buildTimelineEvents } from './build-timeline-events.ts';
+import type { TimelineEvent } from './build-timeline-events.ts';
+
+/** The timeline keeps this many events, newest first. */
+const TIMELINE_LENGTH = 200;
 
 export interface StreamState {
   snapshot: Snapshot | null;
@@ -8,11 +13,13 @@ export interface StreamState {
   /** Set when a sequence gap was seen: the socket owner asks for a resync. */
   needsResync: boolean;
   error: string | null;
+  /** What happened since the page opened, newest first. */
+  events: TimelineEvent[];
 }
 
 export type StreamEvent = { kind: 'message'; message: ServerMessage } | { kind: 'open' } | { kind: 'closed' };
 
-export const initialStreamState: StreamState = { snapshot: null, seq: -1, connection: 'connecting', needsResync: false, error: null };
+export const initialStreamState: StreamState = { snapshot: null, seq: -1, connection: 'connecting', needsResync: false, error: null, events: [] };
 
 /** The one reducer of server messages. Pure. */
 export function reduceStream(state: StreamState, event: StreamEvent): StreamState {
@@ -32,7 +39,7 @@ function reduceMessage(state: StreamState, message: ServerMessage): StreamState 
   switch (message.type) {
     case 'snapshot':
       if (message.protocol !== PROTOCOL_VERSION) return { ...state, error: `server speaks protocol ${message.protocol}` };
-      return { ...state, snapshot: message.snapshot, seq: message.seq, needsResync: false, error: null };
+      return { ...state, snapshot: message.snapshot, seq: message.seq, needsResync: false, error: null, events: [] };
     case 'diff':
       if (!state.snapshot || message.seq !== state.seq + 1) return { ...state, needsResync: true };
       return { ...state, snapshot: applyDiff(state.snapshot, message.diff), seq: message.seq };
@@ -41,6 +48,11 @@ function reduceMessage(state: StreamState, message: ServerMessage): StreamState 
     default:
       return assertNever(message);
   }
+}
+
+function withEvents(events: TimelineEvent[], before: Snapshot, after: Snapshot): TimelineEvent[] {
+  const fresh = buildTimelineEvents(before, after);
+  return fresh.length === 0 ? events : [...fresh.reverse(), ...events].slice(0, TIMELINE_LENGTH);
 }
 
 function assertNever(value: never): never {
