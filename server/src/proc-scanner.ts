@@ -12,7 +12,10 @@ import type { ProcessInfo, RuntimeRole, Stat } from '@proclens/shared';
 import type { HostConstants } from './read-host-constants.ts';
 import { readProcDir, readProcLink, readProcText } from './read-proc-file.ts';
 
-/** Processes younger than this have their argv re-read every tick: many rewrite it right after start. */
+/**
+ * Processes younger than this are re-read every tick: many rewrite their argv right after start,
+ * and `docker exec`'d ones join their container's cgroup and namespaces a moment after birth.
+ */
 const YOUNG_MS = 3000;
 /** The namespaces compared with the parent's, as `pstree -S` does. */
 const NAMESPACE_TYPES = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'user', 'uts'] as const;
@@ -81,10 +84,12 @@ export class ProcScanner {
       // A zombie has no memory left, so no command line: show what a fresh read would.
       known.argv = [];
     } else if (known.comm !== stat.comm || now - this.startedAt(stat) < YOUNG_MS) {
-      // exec() keeps the identity but changes comm and argv.
-      const argv = this.readArgv(pid);
-      if (argv === null) return null;
-      Object.assign(known, { comm: stat.comm, argv, ...this.roleOf(argv, stat.comm) });
+      // exec() keeps the identity but changes argv; a young process may still be joining its
+      // container (`docker exec` starts as runc's init in the host's cgroup and namespaces).
+      const fresh = this.readIdentity(pid, stat, now);
+      if (!fresh) return null;
+      known = { ...fresh, cpuTicks: known.cpuTicks, sampledAt: known.sampledAt };
+      this.known.set(pid, known);
     }
     const ticks = stat.utime + stat.stime;
     const seconds = (now - known.sampledAt) / 1000;

@@ -198,6 +198,7 @@ const TreeNodeView = memo(function TreeNodeView({ node, selected, matched, newbo
       data-pid={node.group ? undefined : p.pid}
       data-pids={node.group ? node.group.join(',') : undefined}
       data-name={p.name}
+      data-container-id={p.containerId ?? undefined}
       data-highlight={state}
       data-namespaces={p.newNamespaces.join(',') || undefined}
       role="treeitem"

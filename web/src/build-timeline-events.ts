@@ -3,11 +3,14 @@ import type { ContainerInfo, ProcessInfo, Snapshot } from '@proclens/shared';
 export interface TimelineEvent {
   id: string;
   at: number;
-  kind: 'process-born' | 'process-exited' | 'container-created' | 'container-state' | 'container-removed' | 'container-renamed';
+  kind: 'process-born' | 'process-exited' | 'process-exec' | 'container-created' | 'container-state' | 'container-removed' | 'container-renamed';
   text: string;
   pid: number | null;
   containerId: string | null;
 }
+
+/** How a container's new state reads in a sentence. */
+const STATE_VERBS: Record<string, string> = { running: 'started', exited: 'stopped', paused: 'paused', restarting: 'is restarting', dead: 'died' };
 
 /** Process births and deaths beyond this many in one tick are summarised in one event. */
 const MAX_PROCESS_EVENTS = 12;
@@ -27,7 +30,7 @@ export function buildTimelineEvents(before: Snapshot, after: Snapshot): Timeline
     const old = oldContainers.get(c.id);
     const base = { at, pid: c.pid, containerId: c.id };
     if (!old) events.push({ ...base, id: `${at}:c+:${c.id}`, kind: 'container-created', text: `container ${c.name} ${c.state === 'running' ? 'started' : 'created'} (${c.image})` });
-    else if (old.state !== c.state) events.push({ ...base, id: `${at}:cs:${c.id}`, kind: 'container-state', text: `container ${c.name} ${old.state} → ${c.state}` });
+    else if (old.state !== c.state) events.push({ ...base, id: `${at}:cs:${c.id}`, kind: 'container-state', text: `container ${c.name} ${STATE_VERBS[c.state] ?? `${old.state} → ${c.state}`}` });
     if (old && old.name !== c.name) events.push({ ...base, id: `${at}:cr:${c.id}`, kind: 'container-renamed', text: `container ${old.name} renamed ${c.name}` });
   }
   for (const c of before.containers) {
@@ -35,8 +38,10 @@ export function buildTimelineEvents(before: Snapshot, after: Snapshot): Timeline
   }
   const oldProcesses = new Map(before.processes.map((p) => [p.pid, p]));
   const alive = new Map(after.processes.map((p) => [p.pid, p]));
-  const born = after.processes.filter((p) => !p.kernelThread && oldProcesses.get(p.pid)?.startTime !== p.startTime);
-  const exited = before.processes.filter((p) => !p.kernelThread && alive.get(p.pid)?.startTime !== p.startTime);
+  // Container processes first: on a busy host they are what the summary must not swallow.
+  const containersFirst = (a: ProcessInfo, b: ProcessInfo): number => Number(b.containerId !== null) - Number(a.containerId !== null) || a.pid - b.pid;
+  const born = after.processes.filter((p) => !p.kernelThread && oldProcesses.get(p.pid)?.startTime !== p.startTime).sort(containersFirst);
+  const exited = before.processes.filter((p) => !p.kernelThread && alive.get(p.pid)?.startTime !== p.startTime).sort(containersFirst);
   const summarise = (list: ProcessInfo[], kind: 'process-born' | 'process-exited', verb: string, containers: ReadonlyMap<string, ContainerInfo>): void => {
     for (const p of list.slice(0, MAX_PROCESS_EVENTS)) {
       events.push({ at, kind, id: `${at}:${kind}:${p.pid}:${p.startTime}`, pid: kind === 'process-born' ? p.pid : null, containerId: p.containerId, text: `${processText(p, containers)} ${verb}` });
@@ -46,6 +51,16 @@ export function buildTimelineEvents(before: Snapshot, after: Snapshot): Timeline
     }
   };
   summarise(born, 'process-born', 'started', newContainers);
+  // exec() keeps the pid and start time but changes the program: `docker exec` starts as runc's
+  // init and becomes the command, now inside the container.
+  const execd = after.processes.filter((p) => {
+    const old = oldProcesses.get(p.pid);
+    return !p.kernelThread && old !== undefined && old.startTime === p.startTime && old.name !== p.name;
+  });
+  for (const p of execd.sort(containersFirst).slice(0, MAX_PROCESS_EVENTS)) {
+    const old = oldProcesses.get(p.pid);
+    events.push({ at, kind: 'process-exec', id: `${at}:exec:${p.pid}:${p.name}`, pid: p.pid, containerId: p.containerId, text: `${old?.name}(${p.pid}) → ${processText(p, newContainers)}` });
+  }
   summarise(exited, 'process-exited', 'exited', oldContainers);
   return events;
 }

@@ -39,10 +39,20 @@ function reduceMessage(state: StreamState, message: ServerMessage): StreamState 
   switch (message.type) {
     case 'snapshot':
       if (message.protocol !== PROTOCOL_VERSION) return { ...state, error: `server speaks protocol ${message.protocol}` };
-      return { ...state, snapshot: message.snapshot, seq: message.seq, needsResync: false, error: null, events: [] };
-    case 'diff':
+      // After a resync or a reconnect, what changed meanwhile still belongs on the timeline.
+      return {
+        ...state,
+        snapshot: message.snapshot,
+        seq: message.seq,
+        needsResync: false,
+        error: null,
+        events: state.snapshot ? withEvents(state.events, state.snapshot, message.snapshot) : state.events,
+      };
+    case 'diff': {
       if (!state.snapshot || message.seq !== state.seq + 1) return { ...state, needsResync: true };
-      return { ...state, snapshot: applyDiff(state.snapshot, message.diff), seq: message.seq };
+      const snapshot = applyDiff(state.snapshot, message.diff);
+      return { ...state, snapshot, seq: message.seq, events: withEvents(state.events, state.snapshot, snapshot) };
+    }
     case 'error':
       return { ...state, error: message.message };
     default:
