@@ -3,30 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { buildTree } from './build-tree.ts';
 import type { TreeNode, TreeOptions } from './build-tree.ts';
 import type { ProcessInfo } from './model.ts';
+import { testProcess } from './testing.ts';
 
-function proc(pid: number, ppid: number, extra: Partial<ProcessInfo> = {}): ProcessInfo {
-  return {
-    pid,
-    ppid,
-    name: `p${pid}`,
-    argv: [],
-    uid: 0,
-    state: 'S',
-    threads: 1,
-    startTime: pid,
-    startedAt: 0,
-    cpu: 0,
-    rssKiB: 0,
-    nspid: [pid],
-    containerId: null,
-    logicalParent: null,
-    role: null,
-    shimOf: null,
-    newNamespaces: [],
-    kernelThread: false,
-    ...extra,
-  };
-}
+const proc = testProcess;
 
 interface Shape {
   pid: number;

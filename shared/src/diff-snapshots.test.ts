@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { testProcess } from './testing.ts';
 import { describe, expect, it } from 'vitest';
 import { applyDiff } from './apply-diff.ts';
 import { diffSnapshots } from './diff-snapshots.ts';
@@ -76,26 +77,7 @@ const base: Snapshot = {
   },
   takenAt: 1000,
 };
-const sleepRow: ProcessInfo = {
-  pid: 42,
-  ppid: 1,
-  name: 'sleep',
-  argv: ['sleep', '30'],
-  uid: 0,
-  state: 'S',
-  threads: 1,
-  startTime: 100,
-  startedAt: 1_000,
-  cpu: 0,
-  rssKiB: 4,
-  nspid: [42],
-  containerId: null,
-  logicalParent: null,
-  role: null,
-  shimOf: null,
-  newNamespaces: [],
-  kernelThread: false,
-};
+const sleepRow: ProcessInfo = testProcess(42, 1, { name: 'sleep', argv: ['sleep', '30'], startTime: 100, startedAt: 1_000, rssKiB: 4 });
 
 describe('diffSnapshots and applyDiff', () => {
   it('applyDiff(a, diffSnapshots(a, b)) equals b', () => {

@@ -1,27 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessInfo } from './model.ts';
 import { stabiliseMetrics } from './stabilise-metrics.ts';
+import { testProcess } from './testing.ts';
 
-const base: ProcessInfo = {
-  pid: 42,
-  ppid: 1,
-  name: 'worker',
-  argv: ['worker'],
-  uid: 0,
-  state: 'S',
-  threads: 1,
-  startTime: 1000,
-  startedAt: 0,
-  cpu: 3,
-  rssKiB: 10_000,
-  nspid: [42],
-  containerId: null,
-  logicalParent: null,
-  role: null,
-  shimOf: null,
-  newNamespaces: [],
-  kernelThread: false,
-};
+const base: ProcessInfo = testProcess(42, 1, { name: 'worker', argv: ['worker'], startTime: 1000, cpu: 3, rssKiB: 10_000 });
 
 describe('stabiliseMetrics', () => {
   it.each([
