@@ -280,7 +280,7 @@ export function App() {
             <p className="muted loading">Connecting to the server…</p>
           )}
         </section>
-        {selectedPid !== null ? <DetailPane pid={selectedPid} byPid={byPid} onSelect={selectPid} onClose={() => setSelectedPid(null)} /> : null}
+        {selectedPid !== null ? <DetailPane pid={selectedPid} byPid={byPid} containers={containersById} onSelect={selectPid} onClose={() => setSelectedPid(null)} /> : null}
       </main>
     </div>
   );

@@ -8,12 +8,13 @@ import { formatBytes, formatStart, quoteArgv } from './format.ts';
 interface Props {
   pid: number;
   byPid: ReadonlyMap<number, ProcessInfo>;
+  containers: ReadonlyMap<string, ContainerInfo>;
   onSelect(pid: number): void;
   onClose(): void;
 }
 
 /** Everything about one process, each section with the shell command that shows the same. */
-export function DetailPane({ pid, byPid, onSelect, onClose }: Props) {
+export function DetailPane({ pid, byPid, containers, onSelect, onClose }: Props) {
   const state = useProcessDetail(pid);
   return (
     <aside className="detail" data-testid="detail-pane" aria-label={`Process ${pid}`}>
@@ -26,7 +27,7 @@ export function DetailPane({ pid, byPid, onSelect, onClose }: Props) {
       {state.kind === 'loading' || state.kind === 'idle' ? <p className="muted">Reading /proc/{pid}…</p> : null}
       {state.kind === 'gone' ? <p className="notice">Process {pid} has exited.</p> : null}
       {state.kind === 'error' ? <p className="notice">Could not read process {pid}: {state.message}</p> : null}
-      {state.kind === 'ok' ? <DetailBody detail={state.value} byPid={byPid} onSelect={onSelect} /> : null}
+      {state.kind === 'ok' ? <DetailBody detail={state.value} byPid={byPid} containers={containers} onSelect={onSelect} /> : null}
     </aside>
   );
 }
@@ -51,7 +52,17 @@ function PidLink({ pid, byPid, onSelect }: { pid: number; byPid: ReadonlyMap<num
   );
 }
 
-function DetailBody({ detail, byPid, onSelect }: { detail: ProcessDetail; byPid: ReadonlyMap<number, ProcessInfo>; onSelect(pid: number): void }) {
+function DetailBody({
+  detail,
+  byPid,
+  containers,
+  onSelect,
+}: {
+  detail: ProcessDetail;
+  byPid: ReadonlyMap<number, ProcessInfo>;
+  containers: ReadonlyMap<string, ContainerInfo>;
+  onSelect(pid: number): void;
+}) {
   const p = detail.process;
   const pid = p.pid;
   const nsPid = detail.status.nspid[detail.status.nspid.length - 1] ?? pid;
@@ -59,7 +70,7 @@ function DetailBody({ detail, byPid, onSelect }: { detail: ProcessDetail; byPid:
   return (
     <div className="detail-body">
       <p className="headline">
-        <strong>{p.name}</strong> {container ? <span className="tag">in container {container.name}</span> : <span className="tag">on the host</span>}
+        <strong>{p.name}</strong> <span className="tag">{where(p, container, containers)}</span>
       </p>
       {p.role ? <p className="explain">{roleExplanation(p.role)}</p> : null}
       <Section title="Identity" command={`grep -E 'Name|State|PPid|Uid|Threads|NSpid' /proc/${pid}/status`}>
@@ -224,6 +235,14 @@ function EnvList({ vars }: { vars: readonly EnvVarView[] }) {
       </tbody>
     </table>
   );
+}
+
+function where(p: ProcessInfo, container: ContainerInfo | null, containers: ReadonlyMap<string, ContainerInfo>): string {
+  if (container) return `in container ${container.name}`;
+  if (p.containerId) return `in container ${p.containerId.slice(0, 12)} (not this engine's)`;
+  const served = p.shimOf ? containers.get(p.shimOf) : undefined;
+  if (served) return `on the host, serving container ${served.name}`;
+  return 'on the host';
 }
 
 const STATES: Record<string, string> = {
