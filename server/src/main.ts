@@ -5,6 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { createLogger } from './logger.ts';
 import { USAGE, parseCli } from './parse-cli.ts';
 import { startServer } from './start-server.ts';
+import type { RunningServer } from './start-server.ts';
+
+/** SIGTERM must end the process within this, whatever is still open. */
+const SHUTDOWN_MS = 1500;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rootDir = path.resolve(here, '../..');
@@ -20,8 +24,22 @@ if (cli.kind === 'help') {
   process.exitCode = 2;
 } else {
   const log = createLogger(cli.settings.verbose ? 'debug' : 'info');
+  let running: RunningServer | undefined;
+  let stopping = false;
+  // Registered before anything starts, so a signal during start-up is honoured too.
+  const shutdown = (signal: string): void => {
+    if (stopping) return process.exit(1);
+    stopping = true;
+    log.info('shutting down', { signal });
+    setTimeout(() => process.exit(1), SHUTDOWN_MS).unref();
+    if (!running) return process.exit(0);
+    void running.close().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
   try {
-    const running = await startServer(cli.settings, path.join(rootDir, 'web/dist'), log);
+    running = await startServer(cli.settings, path.join(rootDir, 'web/dist'), log);
+    if (stopping) await running.close();
     process.stdout.write(`proclens is watching this host at ${running.url}\n`);
     if (running.token && !cli.settings.token) {
       process.stdout.write('Bound beyond loopback: the address above holds a fresh access token. Share it only with people who may see every process on this host.\n');
@@ -29,14 +47,6 @@ if (cli.kind === 'help') {
     if (cli.settings.open) {
       execFile('xdg-open', [running.url], (err) => err && log.warn('could not open a browser', { error: err.message }));
     }
-    const shutdown = (signal: string): void => {
-      log.info('shutting down', { signal });
-      const force = setTimeout(() => process.exit(1), 2000);
-      force.unref();
-      void running.close().then(() => process.exit(0));
-    };
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-    process.once('SIGINT', () => shutdown('SIGINT'));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const message =
@@ -46,6 +56,6 @@ if (cli.kind === 'help') {
           ? err.message
           : String(err);
     process.stderr.write(`proclens: ${message}\n`);
-    process.exitCode = 1;
+    process.exit(1);
   }
 }

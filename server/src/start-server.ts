@@ -72,13 +72,18 @@ export async function startServer(settings: Settings, webRoot: string, log: Logg
     },
     log,
   );
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(settings.port, settings.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(settings.port, settings.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    closeStream();
+    throw err;
+  }
   monitor.start();
   docker.start();
   port = (server.address() as AddressInfo).port;
