@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import { createLogger } from './logger.ts';
 import { USAGE, parseCli } from './parse-cli.ts';
 import { startServer } from './start-server.ts';
@@ -17,8 +18,8 @@ const cli = parseCli(process.argv.slice(2), process.env);
 if (cli.kind === 'help') {
   process.stdout.write(USAGE);
 } else if (cli.kind === 'version') {
-  const pkg = JSON.parse(readFileSync(path.join(rootDir, 'package.json'), 'utf8')) as { version?: unknown };
-  process.stdout.write(`proclens ${String(pkg.version)}\n`);
+  const pkg = z.object({ version: z.string() }).safeParse(JSON.parse(readFileSync(path.join(rootDir, 'package.json'), 'utf8')));
+  process.stdout.write(`proclens ${pkg.success ? pkg.data.version : 'unknown'}\n`);
 } else if (cli.kind === 'error') {
   process.stderr.write(`proclens: ${cli.message}\nRun with --help for the options.\n`);
   process.exitCode = 2;
