@@ -8,6 +8,7 @@ const DEFAULTS: Settings = {
   dockerHost: undefined,
   procRoot: '/proc',
   intervalMs: 1000,
+  cpuBudget: 5,
   revealSecrets: false,
   verbose: false,
   token: null,
@@ -110,6 +111,8 @@ describe('parseCli', () => {
     [['--verbose=yes'], {}, /--verbose takes no value/],
     [['--host', 'a b'], {}, /host must be an address/],
     [['--token', 'short'], {}, /token must be 16 to 256 characters/],
+    [['--cpu-budget', '0'], {}, /cpu budget must be a percentage from 1 to 100, not "0"/],
+    [[], { PROCLENS_CPU_BUDGET: 'lots' }, /cpu budget/],
     [[], { PROCLENS_TOKEN: 'has spaces in it, too many' }, /token must be/],
   ] as const)('parseCli refuses %j with env %j', (args, env, message) => {
     expect(errorOf(parseCli(args, env))).toMatch(message);
@@ -136,6 +139,11 @@ describe('parseCli', () => {
   it('parseCli accepts binding beyond loopback: the server then demands a token', () => {
     expect(settings(parseCli(['--host', '0.0.0.0'], {})).host).toBe('0.0.0.0');
     expect(settings(parseCli([], { PROCLENS_HOST: '::' })).host).toBe('::');
+  });
+
+  it('parseCli reads the scanner CPU budget from the flag or the environment', () => {
+    expect(settings(parseCli(['--cpu-budget', '12.5'], {})).cpuBudget).toBe(12.5);
+    expect(settings(parseCli([], { PROCLENS_CPU_BUDGET: '20' })).cpuBudget).toBe(20);
   });
 
   it('parseCli reads the token, extra host names and --open', () => {

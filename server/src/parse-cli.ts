@@ -5,6 +5,8 @@ export interface Settings {
   dockerHost: string | undefined;
   procRoot: string;
   intervalMs: number;
+  /** Per cent of one core the scanner may spend re-reading known processes (births are always read). */
+  cpuBudget: number;
   revealSecrets: boolean;
   verbose: boolean;
   /** Access token given by the user; one is generated at start when binding beyond loopback. */
@@ -38,6 +40,8 @@ Options:
   --docker-host URL    Docker engine (env DOCKER_HOST; default unix:///var/run/docker.sock)
   --proc-root DIR      where /proc is mounted (env PROCLENS_PROC_ROOT; default /proc)
   --interval MS        scan interval in milliseconds, 100-60000 (env PROCLENS_INTERVAL; default 1000)
+  --cpu-budget PCT     share of one core the scanner may use to refresh known processes, 1-100
+                       (env PROCLENS_CPU_BUDGET; default 5); new processes are always read at once
   --reveal-secrets     show secret-looking environment values instead of masking them
   --open               open the dashboard in the default browser
   --verbose            log debug events
@@ -48,7 +52,7 @@ Options:
 /** Parses argv (without `node script`) and the environment. Pure: no IO. */
 export function parseCli(args: readonly string[], env: Readonly<Record<string, string | undefined>>): CliResult {
   const flags = new Map<string, string | true>();
-  const valued = new Set(['port', 'host', 'docker-host', 'proc-root', 'interval', 'token', 'allowed-hosts']);
+  const valued = new Set(['port', 'host', 'docker-host', 'proc-root', 'interval', 'cpu-budget', 'token', 'allowed-hosts']);
   const boolean = new Set(['reveal-secrets', 'verbose', 'help', 'version', 'open']);
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
@@ -83,6 +87,9 @@ export function parseCli(args: readonly string[], env: Readonly<Record<string, s
   if (!(intervalMs >= 100 && intervalMs <= 60_000)) {
     return { kind: 'error', message: `interval must be milliseconds from 100 to 60000, not "${intervalText}"` };
   }
+  const budgetText = text('cpu-budget', 'PROCLENS_CPU_BUDGET') ?? '5';
+  const cpuBudget = /^\d+(\.\d+)?$/.test(budgetText) ? Number(budgetText) : NaN;
+  if (!(cpuBudget >= 1 && cpuBudget <= 100)) return { kind: 'error', message: `cpu budget must be a percentage from 1 to 100, not "${budgetText}"` };
   const host = text('host', 'PROCLENS_HOST') ?? '127.0.0.1';
   if (!/^[\w.:-]+$/.test(host)) return { kind: 'error', message: `host must be an address such as 127.0.0.1 or 0.0.0.0, not "${host}"` };
   const token = text('token', 'PROCLENS_TOKEN') ?? null;
@@ -101,6 +108,7 @@ export function parseCli(args: readonly string[], env: Readonly<Record<string, s
       dockerHost: text('docker-host', 'DOCKER_HOST'),
       procRoot: (text('proc-root', 'PROCLENS_PROC_ROOT') ?? '/proc').replace(/\/+$/, '') || '/proc',
       intervalMs,
+      cpuBudget,
       revealSecrets: flags.has('reveal-secrets') || env.PROCLENS_REVEAL_SECRETS === '1',
       verbose: flags.has('verbose'),
       token,

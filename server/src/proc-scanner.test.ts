@@ -155,3 +155,45 @@ describe('ProcScanner on the real /proc', () => {
     expect(() => new ProcScanner('/nonexistent-proc', constants).scan()).toThrow(/cannot read \/nonexistent-proc/);
   });
 });
+
+describe('ProcScanner with a refresh budget', () => {
+  it('ProcScanner with no budget left still sees births, deaths and an orphan’s new parent', async () => {
+    // A shell whose child outlives it: when the shell dies the sleep is re-parented.
+    const shell = start('sh', ['-c', 'sleep 60 & echo $! > /dev/null; exec sleep 60']);
+    let clock = Date.now() + 60_000;
+    const scanner = new ProcScanner(PROC, constants, { refreshBudgetMs: 0, now: () => clock });
+    const first = await scanUntil(scanner, (ps) => {
+      const kids = ps.filter((p) => p.ppid === shell.pid && p.name === 'sleep');
+      return kids.length === 1 && ps.some((p) => p.pid === shell.pid && p.name === 'sleep') ? kids[0] : undefined;
+    });
+    clock += 10_000;
+    const before = scanner.scan();
+    // Known, settled processes are mostly not re-read without budget: their rows are reused.
+    clock += 10_000;
+    const again = new Map(scanner.scan().map((p) => [p.pid, p]));
+    const reused = before.filter((p) => again.get(p.pid) === p).length;
+    expect(reused).toBeGreaterThan(before.length / 2);
+    // A birth is read at once; a death is seen in the pid list; the orphan gets its new parent.
+    const newborn = start('sleep', ['61']);
+    process.kill(shell.pid, 'SIGKILL');
+    await exited(shell);
+    clock += 10_000;
+    const after = await scanUntil(scanner, (ps) => (ps.some((p) => p.pid === newborn.pid) && !ps.some((p) => p.pid === shell.pid) ? ps : undefined));
+    const orphan = after.find((p) => p.pid === first.pid);
+    expect(orphan?.ppid).not.toBe(shell.pid);
+    process.kill(first.pid, 'SIGKILL');
+  });
+
+  it('ProcScanner spreads refreshes: even with no budget every process is re-read within 30 ticks', () => {
+    let clock = Date.now() + 60_000;
+    const scanner = new ProcScanner(PROC, constants, { refreshBudgetMs: 0, now: () => clock });
+    const cold = scanner.scan();
+    const seen = new Map(cold.map((p) => [p.pid, p]));
+    const refreshed = new Set<number>();
+    for (let tick = 0; tick < 31; tick++) {
+      clock += 1000;
+      for (const p of scanner.scan()) if (seen.has(p.pid) && seen.get(p.pid) !== p) refreshed.add(p.pid);
+    }
+    expect(refreshed.size).toBeGreaterThanOrEqual(cold.length * 0.9);
+  });
+});

@@ -20,6 +20,8 @@ const YOUNG_MS = 3000;
 /** The namespaces compared with the parent's, as `pstree -S` does. */
 const NAMESPACE_TYPES = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'user', 'uts'] as const;
 const NS_LINK = /\[(\d+)\]$/;
+/** Whatever the budget, every known process is re-read at least once in this many ticks. */
+const MAX_STALE_TICKS = 30;
 
 /** What is read once per process identity `(pid, startTime)`, plus the last CPU sample. */
 interface Known {
@@ -35,39 +37,94 @@ interface Known {
   namespaces: Map<string, number>;
   cpuTicks: number;
   sampledAt: number;
+  /** The row last built from a read: reused whole on ticks that do not read this process. */
+  info?: ProcessInfo;
+}
+
+export interface ScannerOptions {
+  /**
+   * Milliseconds a tick may spend re-reading processes it already knows. Births, young
+   * processes and orphans are always read; the rest are refreshed oldest first until the budget
+   * is spent, so a busy host's processes are each refreshed every few ticks instead of every tick.
+   * Infinity reads everything every tick.
+   */
+  refreshBudgetMs: number;
+  now: () => number;
 }
 
 /**
- * Scans `/proc` incrementally: each tick lists the pids and reads `stat` (state, parent, CPU,
- * memory, threads); argv, uid, NSpid and cgroup are read once per identity, so a reused pid is
- * read afresh. A process that vanishes mid-read is left out whole, never half-read.
+ * Scans `/proc` incrementally. Each tick lists the pids, which shows every birth and death; new
+ * processes are read whole (argv, uid, NSpid, cgroup and namespaces once per identity, so a
+ * reused pid is read afresh); known ones have their `stat` (state, parent, CPU, memory, threads)
+ * re-read within a time budget. A process that vanishes mid-read is left out whole, never
+ * half-read.
  */
 export class ProcScanner {
   private readonly known = new Map<number, Known>();
+  private readonly options: ScannerOptions;
 
   constructor(
     private readonly procRoot: string,
     private readonly constants: HostConstants,
-    private readonly now: () => number = Date.now,
-  ) {}
+    options: Partial<ScannerOptions> | (() => number) = {},
+  ) {
+    const given = typeof options === 'function' ? { now: options } : options;
+    this.options = { refreshBudgetMs: Infinity, now: Date.now, ...given };
+  }
 
   /** Throws only when the `/proc` root itself cannot be listed. */
   scan(): ProcessInfo[] {
+    const started = performance.now();
     const dir = readProcDir(this.procRoot);
     if (!dir.ok) throw new Error(`cannot read ${this.procRoot}: ${dir.message}`);
-    const now = this.now();
-    const seen = new Set<number>();
+    const now = this.options.now();
+    const listed = new Set<number>();
+    for (const name of dir.value) if (/^\d+$/.test(name)) listed.add(Number(name));
+    const dead = new Set<number>();
+    for (const pid of this.known.keys()) {
+      if (!listed.has(pid)) {
+        dead.add(pid);
+        this.known.delete(pid);
+      }
+    }
+    const rows = new Map<number, ProcessInfo>();
+    const deferred: Known[] = [];
+    const deferredPid = new Map<Known, number>();
+    for (const pid of listed) {
+      const known = this.known.get(pid);
+      const info = known?.info;
+      // Must read now: births, the young (exec and container entry), orphans (new parent).
+      if (!known || !info || now - info.startedAt < YOUNG_MS || dead.has(info.ppid)) {
+        const fresh = this.scanOne(pid, now);
+        if (fresh) rows.set(pid, fresh);
+        continue;
+      }
+      deferred.push(known);
+      deferredPid.set(known, pid);
+    }
+    // The rest, least recently read first, while the budget lasts; the others keep their last row.
+    deferred.sort((a, b) => a.sampledAt - b.sampledAt);
+    const minimum = Math.ceil(deferred.length / MAX_STALE_TICKS);
+    let index = 0;
+    for (; index < deferred.length; index++) {
+      if (index >= minimum && (index & 31) === 0 && performance.now() - started > this.options.refreshBudgetMs) break;
+      const known = deferred[index] as Known;
+      const pid = deferredPid.get(known) as number;
+      const fresh = this.scanOne(pid, now);
+      if (fresh) rows.set(pid, fresh);
+    }
+    for (; index < deferred.length; index++) {
+      const known = deferred[index] as Known;
+      if (known.info) rows.set(known.info.pid, known.info);
+    }
     const processes: ProcessInfo[] = [];
-    for (const name of dir.value) {
-      if (!/^\d+$/.test(name)) continue;
-      const pid = Number(name);
-      const info = this.scanOne(pid, now);
-      if (!info) continue;
-      seen.add(pid);
+    for (const row of rows.values()) {
+      const newNamespaces = this.newNamespaces(row);
+      const info = sameList(newNamespaces, row.newNamespaces) ? row : { ...row, newNamespaces };
+      const known = this.known.get(info.pid);
+      if (known) known.info = info;
       processes.push(info);
     }
-    for (const pid of this.known.keys()) if (!seen.has(pid)) this.known.delete(pid);
-    for (const p of processes) p.newNamespaces = this.newNamespaces(p);
     return processes.sort((a, b) => a.pid - b.pid);
   }
 
@@ -96,7 +153,7 @@ export class ProcScanner {
     const cpu = seconds > 0 ? ((ticks - known.cpuTicks) / this.constants.clockTicks / seconds) * 100 : 0;
     known.cpuTicks = ticks;
     known.sampledAt = now;
-    return {
+    known.info = {
       pid,
       ppid: stat.ppid,
       name: stat.comm,
@@ -114,8 +171,9 @@ export class ProcScanner {
       role: known.role,
       shimOf: known.shimOf,
       kernelThread: (stat.flags & PF_KTHREAD) !== 0,
-      newNamespaces: [],
+      newNamespaces: known.info?.newNamespaces ?? [],
     };
+    return known.info;
   }
 
   /**
@@ -188,4 +246,8 @@ export class ProcScanner {
     const role = parseRuntimeRole(argv, comm);
     return { role, shimOf: parseServedContainer(role, argv) };
   }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
