@@ -160,16 +160,18 @@ describe('ProcScanner with a refresh budget', () => {
   it('ProcScanner with no budget left still sees births, deaths and an orphan’s new parent', async () => {
     // A shell whose child outlives it: when the shell dies the sleep is re-parented.
     const shell = start('sh', ['-c', 'sleep 60 & echo $! > /dev/null; exec sleep 60']);
-    let clock = Date.now() + 60_000;
-    const scanner = new ProcScanner(PROC, constants, { refreshBudgetMs: 0, now: () => clock });
+    // Real time while the shell starts (young processes are re-read every tick), then a jump
+    // ahead so that everything known counts as settled.
+    let offset = 0;
+    const scanner = new ProcScanner(PROC, constants, { refreshBudgetMs: 0, now: () => Date.now() + offset });
     const first = await scanUntil(scanner, (ps) => {
       const kids = ps.filter((p) => p.ppid === shell.pid && p.name === 'sleep');
       return kids.length === 1 && ps.some((p) => p.pid === shell.pid && p.name === 'sleep') ? kids[0] : undefined;
     });
-    clock += 10_000;
+    offset = 60_000;
     const before = scanner.scan();
     // Known, settled processes are mostly not re-read without budget: their rows are reused.
-    clock += 10_000;
+    offset += 10_000;
     const again = new Map(scanner.scan().map((p) => [p.pid, p]));
     const reused = before.filter((p) => again.get(p.pid) === p).length;
     expect(reused).toBeGreaterThan(before.length / 2);
@@ -177,7 +179,7 @@ describe('ProcScanner with a refresh budget', () => {
     const newborn = start('sleep', ['61']);
     process.kill(shell.pid, 'SIGKILL');
     await exited(shell);
-    clock += 10_000;
+    offset += 10_000;
     const after = await scanUntil(scanner, (ps) => (ps.some((p) => p.pid === newborn.pid) && !ps.some((p) => p.pid === shell.pid) ? ps : undefined));
     const orphan = after.find((p) => p.pid === first.pid);
     expect(orphan?.ppid).not.toBe(shell.pid);
