@@ -1,4 +1,4 @@
-import { memo, useEffect, useImperativeHandle, useRef } from 'react';
+import { memo, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import type { Ref } from 'react';
 import { select } from 'd3-selection';
 import 'd3-transition';
@@ -15,8 +15,8 @@ export interface ProcessTreeHandle {
   focus(pids: readonly number[]): void;
   /** Pans, keeping the zoom, so that one process is on screen; does nothing if it already is. */
   reveal(pid: number): void;
-  /** The drawn tree, for export. */
-  svg(): SVGSVGElement | null;
+  /** Draws every node (culling off) while `use` runs on the drawn tree, for export. */
+  withEveryNode(use: (svg: SVGSVGElement) => void | Promise<void>): Promise<void>;
 }
 
 interface Props {
@@ -34,6 +34,24 @@ interface Props {
 
 const MARGIN = 40;
 const NEWBORN_MS = 3000;
+/**
+ * Above this many nodes only those on or near the screen are in the DOM: the browser repaints
+ * every drawn label on each pan frame, and a busy host has thousands.
+ */
+const CULL_ABOVE = 1200;
+/** Below this zoom, labels are unreadable anyway: draw circles and lines only. */
+const LABELS_BELOW_SCALE = 0.3;
+
+interface Box {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
+
+function contains(outer: Box, inner: Box): boolean {
+  return inner.x0 >= outer.x0 && inner.x1 <= outer.x1 && inner.y0 >= outer.y0 && inner.y1 <= outer.y1;
+}
 
 /** The tree: React draws, d3-zoom pans and zooms by moving one `<g>`. */
 export function ProcessTree({ layout, highlight, selectedPid, matches, now, onSelect, onToggle, onToggleGroup, handle }: Props) {
@@ -41,16 +59,33 @@ export function ProcessTree({ layout, highlight, selectedPid, matches, now, onSe
   const zoomRef = useRef<ZoomBehavior<SVGSVGElement, unknown> | null>(null);
   const layoutRef = useRef(layout);
   layoutRef.current = layout;
+  // The region drawn when culling: the screen plus one screen around it, in tree coordinates.
+  const [drawn, setDrawn] = useState<Box | null>(null);
+  const drawnRef = useRef<Box | null>(null);
+  const [cullingOff, setCullingOff] = useState(false);
 
   useEffect(() => {
     const svg = svgRef.current;
     if (!svg) return;
     const group = svg.querySelector<SVGGElement>('g.viewport');
+    const onZoom = (event: { transform: { x: number; y: number; k: number; toString(): string } }): void => {
+      const t = event.transform;
+      group?.setAttribute('transform', t.toString());
+      svg.classList.toggle('far', t.k < LABELS_BELOW_SCALE);
+      const { width, height } = svg.getBoundingClientRect();
+      const screen = { x0: -t.x / t.k, x1: (width - t.x) / t.k, y0: -t.y / t.k, y1: (height - t.y) / t.k };
+      if (drawnRef.current && contains(drawnRef.current, screen)) return;
+      const w = screen.x1 - screen.x0;
+      const h = screen.y1 - screen.y0;
+      drawnRef.current = { x0: screen.x0 - w, x1: screen.x1 + w, y0: screen.y0 - h, y1: screen.y1 + h };
+      setDrawn(drawnRef.current);
+    };
     const behaviour = zoom<SVGSVGElement, unknown>()
-      .scaleExtent([0.05, 4])
-      .on('zoom', (event: { transform: { toString(): string } }) => group?.setAttribute('transform', event.transform.toString()));
+      .scaleExtent([0.02, 4])
+      .on('zoom', onZoom);
     select(svg).call(behaviour).on('dblclick.zoom', null);
     zoomRef.current = behaviour;
+    onZoom({ transform: zoomTransform(svg) });
     return () => void select(svg).on('.zoom', null);
   }, []);
 
@@ -69,7 +104,16 @@ export function ProcessTree({ layout, highlight, selectedPid, matches, now, onSe
   };
 
   useImperativeHandle(handle, () => ({
-    svg: () => svgRef.current,
+    withEveryNode: async (use) => {
+      setCullingOff(true);
+      // Two frames: one for React to commit every node, one for the browser to lay them out.
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      try {
+        if (svgRef.current) await use(svgRef.current);
+      } finally {
+        setCullingOff(false);
+      }
+    },
     reveal: (pid) => {
       const svg = svgRef.current;
       const behaviour = zoomRef.current;
@@ -99,16 +143,33 @@ export function ProcessTree({ layout, highlight, selectedPid, matches, now, onSe
     },
   }));
 
+  const culling = !cullingOff && layout.nodes.length > CULL_ABOVE;
+  // Until the first zoom event says where the screen is, a big tree draws nothing rather than all.
+  const nodes = useMemo(
+    () =>
+      !culling
+        ? layout.nodes
+        : drawn
+          ? layout.nodes.filter((n) => n.y >= drawn.y0 && n.y <= drawn.y1 && n.x + n.labelWidth >= drawn.x0 && n.x <= drawn.x1)
+          : [],
+    [culling, drawn, layout.nodes],
+  );
+  const links = useMemo(() => {
+    if (!culling) return layout.links;
+    const shown = new Set(nodes);
+    return layout.links.filter((l) => shown.has(l.source) || shown.has(l.target));
+  }, [culling, nodes, layout.links]);
+
   return (
-    <svg ref={svgRef} className="tree" data-testid="process-tree" role="tree" aria-label="Process tree">
+    <svg ref={svgRef} className="tree" data-testid="process-tree" data-drawn={nodes.length} data-total={layout.nodes.length} role="tree" aria-label="Process tree">
       <g className="viewport">
         <g className="links">
-          {layout.links.map((link) => (
+          {links.map((link) => (
             <TreeLink key={`${link.source.key}-${link.target.key}`} link={link} highlight={highlight} />
           ))}
         </g>
         <g className="nodes">
-          {layout.nodes.map((node) => (
+          {nodes.map((node) => (
             <TreeNodeView
               key={node.key}
               node={node}
