@@ -80,6 +80,7 @@ export class ProcScanner {
     const now = this.options.now();
     const listed = new Set<number>();
     for (const name of dir.value) if (/^\d+$/.test(name)) listed.add(Number(name));
+    const reusable = this.readPidsAllocated();
     const dead = new Set<number>();
     for (const pid of this.known.keys()) {
       if (!listed.has(pid)) {
@@ -93,8 +94,9 @@ export class ProcScanner {
     for (const pid of listed) {
       const known = this.known.get(pid);
       const info = known?.info;
-      // Must read now: births, the young (exec and container entry), orphans (new parent).
-      if (!known || !info || now - info.startedAt < YOUNG_MS || dead.has(info.ppid)) {
+      // Must read now: births, the young (exec and container entry), orphans (new parent), and
+      // any pid the kernel handed out since the last tick (it may be a new process on an old pid).
+      if (!known || !info || now - info.startedAt < YOUNG_MS || dead.has(info.ppid) || reusable(pid)) {
         const fresh = this.scanOne(pid, now);
         if (fresh) rows.set(pid, fresh);
         continue;
@@ -186,6 +188,25 @@ export class ProcScanner {
     const parent = parentOwn && parentOwn.size > 0 ? parentOwn : this.hostNamespaces();
     if (!own || !parent || own.size === 0 || parent.size === 0) return [];
     return NAMESPACE_TYPES.filter((type) => own.has(type) && parent.has(type) && own.get(type) !== parent.get(type));
+  }
+
+  private lastPid: number | null = null;
+
+  /**
+   * Which pids the kernel allocated since the last tick, from `ns_last_pid` (the last pid handed
+   * out in this pid namespace): a known pid in that range may now be another process. Where the
+   * counter cannot be read, every pid counts as possibly reused.
+   */
+  private readPidsAllocated(): (pid: number) => boolean {
+    const text = readProcText(`${this.procRoot}/sys/kernel/ns_last_pid`);
+    const last = text.ok ? Number(text.value.trim()) : NaN;
+    const previous = this.lastPid;
+    this.lastPid = Number.isSafeInteger(last) ? last : null;
+    if (this.lastPid === null || previous === null) return () => true;
+    const now = this.lastPid;
+    if (now === previous) return () => false;
+    // The counter wraps at pid_max back to low numbers.
+    return now > previous ? (pid) => pid > previous && pid <= now : (pid) => pid > previous || pid <= now;
   }
 
   /** Read once: kthreadd never changes namespace. */
