@@ -628,9 +628,9 @@ interface Scanner {
 }
 
 type ScannerName = 'ProcScanner' | 'ProcScanner+budget' | 'BudgetedScanner' | 'BudgetedScanner@500ms' | 'BudgetedScanner+lazy';
-const SCANNERS: ScannerName[] = ['ProcScanner', 'ProcScanner+budget', 'BudgetedScanner', 'BudgetedScanner@500ms', 'BudgetedScanner+lazy'];
+const SCANNERS: ScannerName[] = (process.env.BENCH_SCANNERS?.split(",") as ScannerName[] | undefined) ?? ["ProcScanner", "ProcScanner+budget", "BudgetedScanner", "BudgetedScanner@500ms", "BudgetedScanner+lazy"];
 /** What start-server gives ProcScanner by default: --interval 1000 × --cpu-budget 5 %. */
-const SERVER_REFRESH_BUDGET_MS = (1000 * 5) / 100;
+const SERVER_REFRESH_BUDGET_MS = (1000 * Number(process.env.BENCH_CPU_BUDGET ?? 3)) / 100;
 /** The tick interval each configuration runs at: the third ticks twice a second, at half the budget. */
 const intervalOf = (name: ScannerName): number => (name.endsWith('@500ms') ? 500 : 1000);
 

@@ -8,7 +8,7 @@ const DEFAULTS: Settings = {
   dockerHost: undefined,
   procRoot: '/proc',
   intervalMs: 1000,
-  cpuBudget: 5,
+  cpuBudget: 3,
   revealSecrets: false,
   verbose: false,
   token: null,

@@ -41,7 +41,7 @@ Options:
   --proc-root DIR      where /proc is mounted (env PROCLENS_PROC_ROOT; default /proc)
   --interval MS        scan interval in milliseconds, 100-60000 (env PROCLENS_INTERVAL; default 1000)
   --cpu-budget PCT     share of one core the scanner may use to refresh known processes, 1-100
-                       (env PROCLENS_CPU_BUDGET; default 5); new processes are always read at once
+                       (env PROCLENS_CPU_BUDGET; default 3); new processes are always read at once
   --reveal-secrets     show secret-looking environment values instead of masking them
   --open               open the dashboard in the default browser
   --verbose            log debug events
@@ -87,7 +87,7 @@ export function parseCli(args: readonly string[], env: Readonly<Record<string, s
   if (!(intervalMs >= 100 && intervalMs <= 60_000)) {
     return { kind: 'error', message: `interval must be milliseconds from 100 to 60000, not "${intervalText}"` };
   }
-  const budgetText = text('cpu-budget', 'PROCLENS_CPU_BUDGET') ?? '5';
+  const budgetText = text('cpu-budget', 'PROCLENS_CPU_BUDGET') ?? '3';
   const cpuBudget = /^\d+(\.\d+)?$/.test(budgetText) ? Number(budgetText) : NaN;
   if (!(cpuBudget >= 1 && cpuBudget <= 100)) return { kind: 'error', message: `cpu budget must be a percentage from 1 to 100, not "${budgetText}"` };
   const host = text('host', 'PROCLENS_HOST') ?? '127.0.0.1';
