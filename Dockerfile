@@ -19,16 +19,18 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 # binaries as optional packages; ssh2's optional native crypto, unused for a unix socket, would
 # try to compile with a toolchain the image does not have).
 
-# --- build: the web app -------------------------------------------------------------------
-FROM ${NODE_IMAGE} AS build
+# --- manifests: what npm ci needs, shared by the two install stages -----------------------
+# Manifests first so that the npm layers stay cached while only sources change.
+FROM ${NODE_IMAGE} AS manifests
 WORKDIR /app
-# Manifests first so that the npm layer stays cached while only sources change (the deps stage
-# starts with the same steps and shares these layers).
 COPY package.json package-lock.json tsconfig.base.json ./
 COPY shared/package.json shared/
 COPY server/package.json server/
 COPY web/package.json web/
 COPY e2e/package.json e2e/
+
+# --- build: the web app -------------------------------------------------------------------
+FROM manifests AS build
 # Only the web workspace's tree (it includes @proclens/shared): no vitest, playwright, typescript.
 RUN npm ci --workspace=web --ignore-scripts --no-audit --no-fund --no-update-notifier && rm -rf /root/.npm
 COPY shared shared
@@ -36,13 +38,7 @@ COPY web web
 RUN npm run build --no-update-notifier
 
 # --- deps: production node_modules for the server -----------------------------------------
-FROM ${NODE_IMAGE} AS deps
-WORKDIR /app
-COPY package.json package-lock.json tsconfig.base.json ./
-COPY shared/package.json shared/
-COPY server/package.json server/
-COPY web/package.json web/
-COPY e2e/package.json e2e/
+FROM manifests AS deps
 # The server's and shared's dependencies only (express, ws, dockerode, zod, and tsx, which runs
 # the TypeScript sources); node_modules/@proclens/{server,shared} are links to ../../server etc.
 RUN npm ci --omit=dev --workspace=server --workspace=shared --ignore-scripts --no-audit --no-fund --no-update-notifier && rm -rf /root/.npm
