@@ -1,5 +1,6 @@
 import Docker from 'dockerode';
 import type { ContainerInspectInfo } from 'dockerode';
+import { sameData } from '@proclens/shared';
 import type { ContainerInfo, DockerStatus } from '@proclens/shared';
 import type { DockerEndpoint } from './docker-endpoint.ts';
 import type { Logger } from './logger.ts';
@@ -121,8 +122,12 @@ export class DockerWatcher {
     this.refreshing = (async () => {
       do {
         this.refreshAgain = false;
-        this.list = await this.listContainers();
-        this.onChange();
+        const list = await this.listContainers();
+        // A resync that finds nothing new must not cost the monitor an extra tick.
+        if (!sameData(list, this.list)) {
+          this.list = list;
+          this.onChange();
+        }
       } while (this.refreshAgain);
     })();
     try {
@@ -164,7 +169,9 @@ export class DockerWatcher {
   }
 
   private setStatus(change: Partial<DockerStatus>): void {
-    this.status = { ...this.status, ...change };
+    const status = { ...this.status, ...change };
+    if (sameData(status, this.status)) return;
+    this.status = status;
     this.onChange();
   }
 

@@ -89,7 +89,7 @@ export function ProcessTree({ layout, highlight, selectedPid, matches, now, onSe
     return () => void select(svg).on('.zoom', null);
   }, []);
 
-  const showBox = (minX: number, maxX: number, minY: number, maxY: number, maxScale: number): void => {
+  const showBox = (minX: number, maxX: number, minY: number, maxY: number, maxScale: number, minScale = 0): void => {
     const svg = svgRef.current;
     const behaviour = zoomRef.current;
     if (!svg || !behaviour) return;
@@ -97,7 +97,7 @@ export function ProcessTree({ layout, highlight, selectedPid, matches, now, onSe
     const lastColumn = layoutRef.current.lastColumnWidth;
     const boxW = maxX - minX + lastColumn + 2 * MARGIN;
     const boxH = maxY - minY + 2 * MARGIN;
-    const scale = Math.min(maxScale, width / boxW, height / boxH);
+    const scale = Math.max(minScale, Math.min(maxScale, width / boxW, height / boxH));
     const tx = (width - (maxX - minX + lastColumn) * scale) / 2 - minX * scale;
     const ty = (height - (maxY - minY) * scale) / 2 - minY * scale;
     select(svg).transition().duration(250).call(behaviour.transform, zoomIdentity.translate(tx, ty).scale(scale));
@@ -139,7 +139,8 @@ export function ProcessTree({ layout, highlight, selectedPid, matches, now, onSe
       if (nodes.length === 0) return;
       const xs = nodes.map((n) => n.x);
       const ys = nodes.map((n) => n.y);
-      showBox(Math.min(...xs), Math.max(...xs), Math.min(...ys) - 60, Math.max(...ys) + 60, 1.2);
+      // Never so far out that the labels disappear: focusing is for reading.
+      showBox(Math.min(...xs), Math.max(...xs), Math.min(...ys) - 60, Math.max(...ys) + 60, 1.2, LABELS_BELOW_SCALE);
     },
   }));
 
