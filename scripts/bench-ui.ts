@@ -25,6 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium.ts';
 import type { Browser, Page } from 'playwright-core';
 import { SourceMapConsumer } from 'source-map-js';
 import { WebSocketServer } from 'ws';
@@ -54,16 +55,6 @@ const UPDATES = 3;
 const TARGET_FIRST_RENDER_MS = 1000;
 const TARGET_PAN_FPS = 30;
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const VIEWPORT = { width: 1280, height: 720 };
 
 const log = (line: string): void => void process.stderr.write(`[${(performance.now() / 1000).toFixed(1).padStart(5)} s] ${line}\n`);
@@ -947,7 +938,7 @@ async function main(): Promise<void> {
   const fake = await startFakeServer(messageText);
   log(`fake server at ${fake.origin}; snapshot ${(messageText.length / 1024).toFixed(0)} KiB, ${visible} visible processes, ${expected} tree nodes expected`);
 
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   onCleanup(() => void browser.close().catch(() => undefined));
   const version = browser.version();
 
