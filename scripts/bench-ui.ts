@@ -32,6 +32,7 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { applyDiff, buildTree, parseServerMessage, snapshotSchema } from '@proclens/shared';
 import type { ContainerInfo, ProcessInfo, Snapshot, SnapshotDiff } from '@proclens/shared';
+import { testProcess } from '@proclens/shared/testing';
 import { layoutTree } from '../web/src/layout-tree.ts';
 import { describeCpu, onCleanup, runCleanups, sampleCpu } from './spawn-sleepers.ts';
 
@@ -97,27 +98,17 @@ function synthesize(target: number): Synthetic {
     const pid = nextPid++;
     // Pids go up with start time, as on a real host; everything is older than the newborn flash.
     clock = Math.min(takenAt - 60_000, clock + 1 + Math.floor(random() * 20_000));
-    processes.push({
-      pid,
-      ppid,
-      name: name.slice(0, 15),
-      argv,
-      uid: 0,
-      state: 'S',
-      threads: 1,
-      startTime: Math.round(((clock - bootTime) / 1000) * CLK),
-      startedAt: clock,
-      cpu: random() < 0.1 ? Math.round(random() * 300) / 10 : 0,
-      rssKiB: 1024 + Math.floor(random() * 200_000),
-      nspid: [pid],
-      containerId: null,
-      logicalParent: null,
-      role: null,
-      shimOf: null,
-      kernelThread: false,
-      newNamespaces: [],
-      ...extra,
-    });
+    processes.push(
+      testProcess(pid, ppid, {
+        name: name.slice(0, 15),
+        argv,
+        startTime: Math.round(((clock - bootTime) / 1000) * CLK),
+        startedAt: clock,
+        cpu: random() < 0.1 ? Math.round(random() * 300) / 10 : 0,
+        rssKiB: 1024 + Math.floor(random() * 200_000),
+        ...extra,
+      }),
+    );
     if (!extra.kernelThread) visible++;
     return pid;
   };
@@ -288,27 +279,18 @@ function newJobsDiff(synthetic: Synthetic, count: number, firstJob: number): { d
   const upserted: ProcessInfo[] = [];
   const add = (ppid: number, name: string, argv: string[], extra: Partial<ProcessInfo> = {}): number => {
     const pid = synthetic.nextPid++;
-    upserted.push({
-      pid,
-      ppid,
-      name,
-      argv,
-      uid: 997,
-      state: 'R',
-      threads: 1,
-      startTime: Math.round(((takenAt - 200 - bootTime) / 1000) * CLK),
-      startedAt: takenAt - 200,
-      cpu: 0,
-      rssKiB: 4096,
-      nspid: [pid],
-      containerId: null,
-      logicalParent: null,
-      role: null,
-      shimOf: null,
-      kernelThread: false,
-      newNamespaces: [],
-      ...extra,
-    });
+    upserted.push(
+      testProcess(pid, ppid, {
+        name,
+        argv,
+        uid: 997,
+        state: 'R',
+        startTime: Math.round(((takenAt - 200 - bootTime) / 1000) * CLK),
+        startedAt: takenAt - 200,
+        rssKiB: 4096,
+        ...extra,
+      }),
+    );
     return pid;
   };
   for (let j = 0; upserted.length + 10 <= count; j++) addJob(add, synthetic.runnerPid, firstJob + j, 4, false);

@@ -1,12 +1,6 @@
 import type { ContainerInspectInfo } from 'dockerode';
-import { maskEnvironment } from '@proclens/shared';
-import type { ContainerDetail, ContainerInfo, EnvVar } from '@proclens/shared';
-
-/** Splits `NAME=value` as the engine stores environment entries. */
-export function splitEnvEntry(entry: string): EnvVar {
-  const eq = entry.indexOf('=');
-  return eq < 0 ? { name: entry, value: '' } : { name: entry.slice(0, eq), value: entry.slice(eq + 1) };
-}
+import { maskEnvironment, parseEnvEntry } from '@proclens/shared';
+import type { ContainerDetail, ContainerInfo } from '@proclens/shared';
 
 /** The engine writes "0001-01-01T00:00:00Z" for "never". */
 function parseEngineTime(text: string | undefined): number | null {
@@ -36,7 +30,7 @@ export function buildContainerDetail(container: ContainerInfo, inspect: Containe
     workingDir: inspect.Config?.WorkingDir ?? '',
     init: (inspect.HostConfig as { Init?: boolean | null } | undefined)?.Init === true,
     networkMode: inspect.HostConfig?.NetworkMode ?? '',
-    env: maskEnvironment((inspect.Config?.Env ?? []).map(splitEnvEntry), revealSecrets),
+    env: maskEnvironment((inspect.Config?.Env ?? []).map(parseEnvEntry), revealSecrets),
     mounts: (inspect.Mounts ?? []).map((m) => ({ type: m.Type ?? '', source: m.Source ?? '', destination: m.Destination ?? '', readWrite: m.RW !== false })),
     ports,
     compose: project && service ? { project, service } : null,

@@ -4,8 +4,8 @@ import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { ContainerInspectInfo } from 'dockerode';
 import type { ProcessDetail } from '@proclens/shared';
-import { maskEnvironment } from '@proclens/shared';
-import { buildContainerDetail, splitEnvEntry } from './build-container-detail.ts';
+import { maskEnvironment, parseEnvEntry } from '@proclens/shared';
+import { buildContainerDetail } from './build-container-detail.ts';
 import type { AllowedHosts } from './check-request.ts';
 import { isAllowedHost } from './check-request.ts';
 import { isAuthorised, tokenCookieName, tokenMatches } from './check-token.ts';
@@ -94,7 +94,7 @@ export function createApp(options: AppOptions): express.Express {
     const body: ProcessDetail = {
       ...detail,
       container,
-      containerEnv: inspect ? maskEnvironment((inspect.Config?.Env ?? []).map(splitEnvEntry), options.revealSecrets) : null,
+      containerEnv: inspect ? maskEnvironment((inspect.Config?.Env ?? []).map(parseEnvEntry), options.revealSecrets) : null,
     };
     res.json(body);
   });

@@ -3,7 +3,7 @@ export type { Stat } from './parse-stat.ts';
 export { parseStatus } from './parse-status.ts';
 export type { Status } from './parse-status.ts';
 export { parseNulList, parseCmdline } from './parse-nul-list.ts';
-export { parseEnviron } from './parse-environ.ts';
+export { parseEnviron, parseEnvEntry } from './parse-environ.ts';
 export type { EnvVar, EnvironState } from './parse-environ.ts';
 export { parseCgroup } from './parse-cgroup.ts';
 export type { CgroupLine } from './parse-cgroup.ts';

@@ -14,15 +14,18 @@ export type EnvironState =
   /** The file held only NUL bytes: the process overwrote its environment (Debian's redis-server 7 does). */
   | 'zeroed';
 
+/** Splits one `NAME=value` entry at its first `=`; an entry without one is a name with no value. */
+export function parseEnvEntry(entry: string): EnvVar {
+  const eq = entry.indexOf('=');
+  return eq < 0 ? { name: entry, value: '' } : { name: entry.slice(0, eq), value: entry.slice(eq + 1) };
+}
+
 /** Parses `/proc/PID/environ` and says honestly whether the process zeroed it. */
 export function parseEnviron(text: string): { state: EnvironState; vars: EnvVar[] } {
   if (text === '') return { state: 'empty', vars: [] };
   if (/^\0+$/.test(text)) return { state: 'zeroed', vars: [] };
   const vars = parseNulList(text)
     .filter((entry) => entry !== '')
-    .map((entry) => {
-      const eq = entry.indexOf('=');
-      return eq < 0 ? { name: entry, value: '' } : { name: entry.slice(0, eq), value: entry.slice(eq + 1) };
-    });
+    .map(parseEnvEntry);
   return { state: vars.length === 0 ? 'zeroed' : 'ok', vars };
 }
