@@ -37,15 +37,7 @@ import { closeSync, openSync, readFileSync, readSync, readdirSync, readlinkSync,
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  PF_KTHREAD,
-  containerFromCgroup,
-  parseCgroup,
-  parseCmdline,
-  parseRuntimeRole,
-  parseServedContainer,
-  parseStat,
-} from '@proclens/shared';
+import { PF_KTHREAD, containerFromCgroup, parseCgroup, parseCmdline, parseRuntimeRole, parseServedContainer, parseStat } from '@proclens/shared';
 import type { ProcessInfo, RuntimeRole, Stat } from '@proclens/shared';
 import { ProcScanner } from '../server/src/proc-scanner.ts';
 import { readHostConstants } from '../server/src/read-host-constants.ts';
@@ -136,7 +128,19 @@ export function parseStatBytes(buf: Buffer, n: number): Stat | null {
     if (c < 0x30 || c > 0x39) return null;
     pid = pid * 10 + (c - 0x30);
   }
-  const out = { pid, comm: utf8.decode(buf.subarray(open + 1, close)), state: '', ppid: NaN, flags: NaN, utime: NaN, stime: NaN, threads: NaN, startTime: NaN, rssPages: NaN, rssLimit: '' };
+  const out = {
+    pid,
+    comm: utf8.decode(buf.subarray(open + 1, close)),
+    state: '',
+    ppid: NaN,
+    flags: NaN,
+    utime: NaN,
+    stime: NaN,
+    threads: NaN,
+    startTime: NaN,
+    rssPages: NaN,
+    rssLimit: '',
+  };
   let field = 3;
   let i = close + 2;
   while (i < n && field <= 25) {
@@ -569,7 +573,7 @@ export class BudgetedScanner {
       shimOf: t.shimOf,
       kernelThread: (stat.flags & PF_KTHREAD) !== 0,
       newNamespaces: t.info?.newNamespaces ?? [],
-    } as ProcessInfo;
+    };
   }
 
   /** Most processes share their cgroup file with many others: parse each distinct text once. */
@@ -628,7 +632,13 @@ interface Scanner {
 }
 
 type ScannerName = 'ProcScanner' | 'ProcScanner+budget' | 'BudgetedScanner' | 'BudgetedScanner@500ms' | 'BudgetedScanner+lazy';
-const SCANNERS: ScannerName[] = (process.env.BENCH_SCANNERS?.split(",") as ScannerName[] | undefined) ?? ["ProcScanner", "ProcScanner+budget", "BudgetedScanner", "BudgetedScanner@500ms", "BudgetedScanner+lazy"];
+const SCANNERS: ScannerName[] = (process.env.BENCH_SCANNERS?.split(',') as ScannerName[] | undefined) ?? [
+  'ProcScanner',
+  'ProcScanner+budget',
+  'BudgetedScanner',
+  'BudgetedScanner@500ms',
+  'BudgetedScanner+lazy',
+];
 /** What start-server gives ProcScanner by default: --interval 1000 × --cpu-budget 5 %. */
 const SERVER_REFRESH_BUDGET_MS = (1000 * Number(process.env.BENCH_CPU_BUDGET ?? 3)) / 100;
 /** The tick interval each configuration runs at: the third ticks twice a second, at half the budget. */
@@ -652,7 +662,15 @@ interface Measurement {
   birthsMs: number[];
   birthsMissed: number;
   budgeted?: BudgetedScanner['lastTick'];
-  breakdown?: { tickCpuMs: number; readdirMs: number; statReadMs: number; statParseMs: number; restMs: number; fastStatReadParseMs: number; readdirCount: number };
+  breakdown?: {
+    tickCpuMs: number;
+    readdirMs: number;
+    statReadMs: number;
+    statParseMs: number;
+    restMs: number;
+    fastStatReadParseMs: number;
+    readdirCount: number;
+  };
   profile?: Array<{ fn: string; selfMs: number; pct: number }>;
   agreement?: { compared: number; differing: number; examples: string[]; statParser: { compared: number; differing: number } };
 }
@@ -902,7 +920,10 @@ function agreement(budgeted: BudgetedScanner, constants: HostConstants): NonNull
     const diff = fields.filter((f) => JSON.stringify((p as Record<string, unknown>)[f]) !== JSON.stringify((q as Record<string, unknown>)[f]));
     if (diff.length > 0) {
       differing++;
-      if (examples.length < 5) examples.push(`${p.pid} ${p.name}: ${diff.map((f) => `${f} ${JSON.stringify((p as Record<string, unknown>)[f])} vs ${JSON.stringify((q as Record<string, unknown>)[f])}`).join(', ')}`);
+      if (examples.length < 5)
+        examples.push(
+          `${p.pid} ${p.name}: ${diff.map((f) => `${f} ${JSON.stringify((p as Record<string, unknown>)[f])} vs ${JSON.stringify((q as Record<string, unknown>)[f])}`).join(', ')}`,
+        );
     }
   }
   // And the byte parser against parseStat, on every stat of this host.
@@ -937,7 +958,12 @@ function summariseProfile(p: CpuProfile): NonNullable<Measurement['profile']> {
     const frame = node.callFrame;
     const fn = frame.functionName || '(anonymous)';
     if (fn === '(idle)' || fn === '(program)') return;
-    const where = frame.url ? ` ${frame.url.replace(/^file:\/\//, '').replace(`${REPO}/`, '').replace(/^node:/, 'node:')}` : '';
+    const where = frame.url
+      ? ` ${frame.url
+          .replace(/^file:\/\//, '')
+          .replace(`${REPO}/`, '')
+          .replace(/^node:/, 'node:')}`
+      : '';
     const key = `${fn}${where}`;
     const dt = (p.timeDeltas[i] ?? 0) / 1000;
     self.set(key, (self.get(key) ?? 0) + dt);
@@ -1085,7 +1111,7 @@ function runMeasurer(name: ScannerName, births: number, profile: boolean): Promi
       try {
         resolve(JSON.parse(line) as Measurement);
       } catch (err) {
-        reject(err);
+        reject(err instanceof Error ? err : new Error(String(err)));
       }
     });
   });
@@ -1106,7 +1132,11 @@ async function main(): Promise<void> {
     return;
   }
 
-  const sizes = (flag('sizes') ?? '1000,5000,10000').split(',').map(Number).filter((n) => n > 0).sort((a, b) => a - b);
+  const sizes = (flag('sizes') ?? '1000,5000,10000')
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0)
+    .sort((a, b) => a - b);
   const births = Number(flag('births') ?? 20);
   const profile = !args.includes('--no-profile');
   const log = (s: string) => process.stdout.write(`${s}\n`);
@@ -1143,7 +1173,8 @@ async function main(): Promise<void> {
       : `pid namespace: shared with the host (pid 1 is ${init}): /proc holds every process on the host, so pids > N`,
   );
   log(`limits: pid_max ${pidMax}, threads-max ${threadsMax}, ulimit -u ${nproc}, tasks now ${tasks}; largest N needs about ${needed} pids`);
-  if (nproc !== 'unlimited' && Number(nproc) < needed && process.getuid?.() !== 0) throw new Error(`ulimit -u ${nproc} is below ${needed}: raise it (ulimit -u) and run again`);
+  if (nproc !== 'unlimited' && Number(nproc) < needed && process.getuid?.() !== 0)
+    throw new Error(`ulimit -u ${nproc} is below ${needed}: raise it (ulimit -u) and run again`);
   if (pidMax < needed) {
     if (!args.includes('--raise-pid-max')) throw new Error(`pid_max ${pidMax} is below ${needed}: run again with --raise-pid-max (root; restored at exit)`);
     restorePidMax = String(pidMax);
@@ -1165,7 +1196,9 @@ async function main(): Promise<void> {
       log(`  ps -e -o pid,ppid,stat,comm: ${fmt(ps, 1)} ms wall (median of 5), ${fmt(psCpu)} ms CPU; load average ${load}`);
       for (const name of SCANNERS) {
         const m = await runMeasurer(name, births, profile && n === 5000 && (name === 'ProcScanner' || name === 'BudgetedScanner'));
-        log(`  ${name}: cold ${fmt(m.coldMedianMs)} ms, steady ${fmt(m.steadyMs, 1)} ms (CPU ${fmt(m.steadyCpuMs, 1)} ms), births p50 ${fmt(median(m.birthsMs))} ms`);
+        log(
+          `  ${name}: cold ${fmt(m.coldMedianMs)} ms, steady ${fmt(m.steadyMs, 1)} ms (CPU ${fmt(m.steadyCpuMs, 1)} ms), births p50 ${fmt(median(m.birthsMs))} ms`,
+        );
         rows.push({ n, ps, psCpu, load, m });
       }
     }
@@ -1177,7 +1210,9 @@ async function main(): Promise<void> {
   log('');
   log('## Results');
   log('');
-  log('| N | scanner | pids | cold 1st ms | cold ms (med 3) | cold CPU ms | steady ms (med 10) | steady CPU ms/tick | ps ms | ps CPU ms | steady/ps | cold/ps | steady/ps CPU | cold/ps CPU | CPU s/min | % of a core | peak RSS MiB (at start) | birth p50 ms | birth p99 ms |');
+  log(
+    '| N | scanner | pids | cold 1st ms | cold ms (med 3) | cold CPU ms | steady ms (med 10) | steady CPU ms/tick | ps ms | ps CPU ms | steady/ps | cold/ps | steady/ps CPU | cold/ps CPU | CPU s/min | % of a core | peak RSS MiB (at start) | birth p50 ms | birth p99 ms |',
+  );
   log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const { n, ps, psCpu, m } of rows) {
     const b50 = median(m.birthsMs);
@@ -1187,7 +1222,7 @@ async function main(): Promise<void> {
     );
   }
   log('');
-  log('cold: a new scanner\'s first scan (1st: in a fresh process, by the scanner measured next; med 3: with two more new scanners');
+  log("cold: a new scanner's first scan (1st: in a fresh process, by the scanner measured next; med 3: with two more new scanners");
   log('afterwards, JIT warm). steady: ticks 200 ms apart');
   log('on a scanner that has scanned once. CPU: process.cpuUsage() of a steady tick × ticks a minute (60 at 1 s; 120 for @500ms). RSS: peak of the measuring');
   log('process (one per scanner, no spawner bookkeeping; the trees belong to the parent). births: spawn() to the end of the first');
@@ -1204,7 +1239,9 @@ async function main(): Promise<void> {
     const r5 = at(5000);
     const r10 = at(10000);
     const check = (label: string, value: number | undefined, limit: number, unit: string, digits: number) =>
-      log(`- ${value === undefined || !Number.isFinite(value) ? 'SKIP' : value <= limit ? 'PASS' : 'MISS'} ${name}: ${label}: ${value === undefined ? 'not measured' : fmt(value, digits)}${unit} (target ≤ ${limit}${unit})`);
+      log(
+        `- ${value === undefined || !Number.isFinite(value) ? 'SKIP' : value <= limit ? 'PASS' : 'MISS'} ${name}: ${label}: ${value === undefined ? 'not measured' : fmt(value, digits)}${unit} (target ≤ ${limit}${unit})`,
+      );
     check('steady tick / ps at 5,000 (wall)', r5 && r5.m.steadyMs / r5.ps, 0.1, '×', 3);
     check('steady tick / ps at 5,000 (CPU time)', r5 && r5.m.steadyCpuMs / r5.psCpu, 0.1, '×', 3);
     check('cold scan / ps at 5,000 (wall)', r5 && r5.m.coldMedianMs / r5.ps, 1.2, '×', 2);
@@ -1253,13 +1290,14 @@ async function main(): Promise<void> {
 }
 
 // Run only as a script: importing this file (to try BudgetedScanner elsewhere) starts nothing.
-if (process.argv[1] && path.resolve(process.argv[1]) === SCRIPT) void main().then(
-  () => {
-    if (!process.argv.includes('--measure')) process.exit(0);
-  },
-  (err: unknown) => {
-    process.stderr.write(`bench:scan: ${err instanceof Error ? err.message : String(err)}\n`);
-    killEverything();
-    process.exit(1);
-  },
-);
+if (process.argv[1] && path.resolve(process.argv[1]) === SCRIPT)
+  void main().then(
+    () => {
+      if (!process.argv.includes('--measure')) process.exit(0);
+    },
+    (err: unknown) => {
+      process.stderr.write(`bench:scan: ${err instanceof Error ? err.message : String(err)}\n`);
+      killEverything();
+      process.exit(1);
+    },
+  );

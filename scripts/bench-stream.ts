@@ -28,7 +28,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { Socket, connect as connectTcp } from 'node:net';
+import type { Socket } from 'node:net';
+import { connect as connectTcp } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -138,7 +139,7 @@ function tcpRows(): TcpRow[] {
       return {
         localPort: parseInt(localPort, 16),
         remotePort: parseInt(remotePort, 16),
-        state: TCP_STATES[f[3] ?? ''] ?? (f[3] ?? '?'),
+        state: TCP_STATES[f[3] ?? ''] ?? f[3] ?? '?',
         txQueue: parseInt(tx, 16),
         rxQueue: parseInt(rx, 16),
       };
@@ -626,7 +627,10 @@ async function main(): Promise<void> {
   // the clients do. Memory really held shows in the floor (the lowest sample, just after a
   // collection): compare the floor of the second half of the stall with the floor of the churn
   // phase before it, which ran the same load without the stalled client.
-  const rssOf = (p: string): number[] => byPhase(p).map((s) => s.rssKiB).filter(Number.isFinite);
+  const rssOf = (p: string): number[] =>
+    byPhase(p)
+      .map((s) => s.rssKiB)
+      .filter(Number.isFinite);
   const controlRss = rssOf('churn');
   const stalledRss = rssOf('stall');
   const lateStall = byPhase('stall')
@@ -643,7 +647,7 @@ async function main(): Promise<void> {
   out.push('');
   out.push(
     `During idle + churn ${cpu.text}. ` +
-      `Mode: ${IN_NAMESPACE ? 'private PID namespace (the server sees only the bench\'s processes)' : 'host /proc (the server sees every process on the machine)'}` +
+      `Mode: ${IN_NAMESPACE ? "private PID namespace (the server sees only the bench's processes)" : 'host /proc (the server sees every process on the machine)'}` +
       `${INTERVAL > 0 ? `, server --interval ${INTERVAL}` : ''}${PROFILE ? ', server under --cpu-prof' : ''}. ` +
       `Host: ${os.cpus().length} cores, load average ${load0.map((l) => l.toFixed(2)).join(' ')} at start; ` +
       `${SLEEPERS} sleepers started in ${(sleepersMs / 1000).toFixed(1)} s; the server saw ${processesSeen} processes ` +
@@ -654,9 +658,15 @@ async function main(): Promise<void> {
   out.push('| phase | duration | server CPU (one core = 100 %) | server RSS | bytes/client/s | frames/client/s |');
   out.push('| --- | --- | --- | --- | --- | --- |');
   const connectSamples = [...byPhase('connect'), ...byPhase('settle').slice(0, 1)];
-  out.push(`| connect (${CLIENTS} snapshots) | ${(((connectSamples.at(-1)?.t ?? 0) - (connectSamples[0]?.t ?? 0)) / 1000).toFixed(0)} s | ${cpuPercent(connectSamples).toFixed(0)} % | ${rssRange(connectSamples)} | – | – |`);
-  out.push(`| idle | ${idleSeconds.toFixed(0)} s | ${cpuPercent(byPhase('idle')).toFixed(0)} % | ${rssRange(byPhase('idle'))} | ${kib(idleBps)} (max ${kib(Math.max(...idleBytes))}) | ${idleFrames.toFixed(2)} |`);
-  out.push(`| churn ${CHURN_RATE}/s | ${churnSeconds.toFixed(0)} s | ${cpuPercent(byPhase('churn')).toFixed(0)} % | ${rssRange(byPhase('churn'))} | ${kib(churnBps)} (max ${kib(Math.max(...churnBytes))}) | ${churnFrames.toFixed(2)} |`);
+  out.push(
+    `| connect (${CLIENTS} snapshots) | ${(((connectSamples.at(-1)?.t ?? 0) - (connectSamples[0]?.t ?? 0)) / 1000).toFixed(0)} s | ${cpuPercent(connectSamples).toFixed(0)} % | ${rssRange(connectSamples)} | – | – |`,
+  );
+  out.push(
+    `| idle | ${idleSeconds.toFixed(0)} s | ${cpuPercent(byPhase('idle')).toFixed(0)} % | ${rssRange(byPhase('idle'))} | ${kib(idleBps)} (max ${kib(Math.max(...idleBytes))}) | ${idleFrames.toFixed(2)} |`,
+  );
+  out.push(
+    `| churn ${CHURN_RATE}/s | ${churnSeconds.toFixed(0)} s | ${cpuPercent(byPhase('churn')).toFixed(0)} % | ${rssRange(byPhase('churn'))} | ${kib(churnBps)} (max ${kib(Math.max(...churnBytes))}) | ${churnFrames.toFixed(2)} |`,
+  );
   out.push('');
   // Under churn every tick has news, so frames per second count the server's ticks (more than one
   // a second when the Docker watcher asks for extra ticks).
@@ -682,7 +692,11 @@ async function main(): Promise<void> {
       for (const [k, v] of d.names) names.set(k, (names.get(k) ?? 0) + v);
     }
     const top = (m: Map<string, number>, n: number): string =>
-      [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+      [...m]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, n)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none';
     const sum = (f: (d: DiffRecord) => number): number => list.reduce((a, d) => a + f(d), 0);
     out.push(
       `What the ${p} diffs carried (client 0: ${list.length} diffs, ${kib(sum((d) => d.bytes))}, ${(sum((d) => d.bytes) / list.length / 1024).toFixed(1)} KiB each): ` +
@@ -696,9 +710,13 @@ async function main(): Promise<void> {
   out.push('| measure | p50 | p99 | max |');
   out.push('| --- | --- | --- | --- |');
   out.push(`| applied by each client (${applied.length} samples, ${missed} never seen) | ${ms(p50)} | ${ms(p99)} | ${ms(Math.max(...applied))} |`);
-  out.push(`| frame delivered to each client (before its parse) | ${ms(percentile(delivered, 50))} | ${ms(percentile(delivered, 99))} | ${ms(Math.max(...delivered))} |`);
+  out.push(
+    `| frame delivered to each client (before its parse) | ${ms(percentile(delivered, 50))} | ${ms(percentile(delivered, 99))} | ${ms(Math.max(...delivered))} |`,
+  );
   out.push(`| first client to apply it | ${ms(percentile(firstClient, 50))} | ${ms(percentile(firstClient, 99))} | ${ms(Math.max(...firstClient))} |`);
-  out.push(`| probe: frame reached a client in its own thread (server latency) | ${ms(percentile(probeLatency, 50))} | ${ms(percentile(probeLatency, 99))} | ${ms(Math.max(...probeLatency))} |`);
+  out.push(
+    `| probe: frame reached a client in its own thread (server latency) | ${ms(percentile(probeLatency, 50))} | ${ms(percentile(probeLatency, 99))} | ${ms(Math.max(...probeLatency))} |`,
+  );
   out.push('');
   out.push(`Slow client (raw TCP, handshake then never reads), from connect (t = 0):`);
   out.push('');
@@ -789,7 +807,13 @@ function summariseProfile(file: string, fromUs: number, toUs: number): string {
     const frame = byId.get(id)?.callFrame;
     if (!frame) continue;
     const file = where(frame.url);
-    const area = file.startsWith('(') || file.startsWith('node:') ? file : file.split('/').slice(0, file.includes('/src/') ? 3 : 1).join('/');
+    const area =
+      file.startsWith('(') || file.startsWith('node:')
+        ? file
+        : file
+            .split('/')
+            .slice(0, file.includes('/src/') ? 3 : 1)
+            .join('/');
     // tsx-compiled modules report line 0: the file names the place well enough.
     const name = `${frame.functionName || '(anonymous)'} · ${file}`;
     byFunction.set(name, (byFunction.get(name) ?? 0) + us);

@@ -195,12 +195,17 @@ function synthesize(target: number): Synthetic {
     const kind = images[c % images.length] as (typeof images)[number];
     const id = Array.from({ length: 64 }, () => Math.floor(random() * 16).toString(16)).join('');
     const name = `${kind.image.split(/[:/]/)[0]}-${String(c).padStart(2, '0')}`;
-    const shim = add(init, 'containerd-shim', ['/usr/bin/containerd-shim-runc-v2', '-namespace', 'moby', '-id', id, '-address', '/run/containerd/containerd.sock'], {
-      role: 'shim',
-      shimOf: id,
-      logicalParent: containerd,
-      threads: 12,
-    });
+    const shim = add(
+      init,
+      'containerd-shim',
+      ['/usr/bin/containerd-shim-runc-v2', '-namespace', 'moby', '-id', id, '-address', '/run/containerd/containerd.sock'],
+      {
+        role: 'shim',
+        shimOf: id,
+        logicalParent: containerd,
+        threads: 12,
+      },
+    );
     let inner = 1;
     const inContainer = (ppid: number, procName: string, argv: string[], first = false): number =>
       add(ppid, procName, argv, {
@@ -416,7 +421,7 @@ function instrument(expected: number): void {
       this.addEventListener('open', () => (B.openAt = performance.now()));
       this.addEventListener('message', (e: MessageEvent) => B.messages.push({ t: performance.now(), bytes: typeof e.data === 'string' ? e.data.length : 0 }));
     }
-  } as typeof window.WebSocket;
+  };
   const selector = '[data-testid=tree-node],[data-testid=tree-group]';
   B.count = () => document.querySelectorAll(selector).length;
   // Done when `n` nodes are in the DOM, or, for an app that draws only what is near the screen
@@ -469,7 +474,10 @@ const CATEGORY_OF: [RegExp, string][] = [
   [/recalcStyle|UpdateStyle|StyleRecalc|UpdateLayoutTree|RecalculateStyles|ParseAuthorStyleSheet|Blink\.Style|StyleInvalidat/i, 'style'],
   [/^(ParseHTML|Resource\w+)$/, 'loading'],
   [/^HitTest/, 'hit testing'],
-  [/^(v8\.|V8\.|FunctionCall|EvaluateScript|TimerFire|EventDispatch|FireAnimationFrame|RunMicrotasks|HandlePostMessage|XHR|v8\.run|v8\.compile|v8\.callFunction)/, 'scripting'],
+  [
+    /^(v8\.|V8\.|FunctionCall|EvaluateScript|TimerFire|EventDispatch|FireAnimationFrame|RunMicrotasks|HandlePostMessage|XHR|v8\.run|v8\.compile|v8\.callFunction)/,
+    'scripting',
+  ],
 ];
 
 function categoryOf(event: TraceEvent): string {
@@ -484,9 +492,12 @@ function summariseTrace(buffer: Buffer): { busyMs: number; categories: Map<strin
   const mains = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
   // The page's main thread is the renderer main thread that worked the most.
   const work = new Map<string, number>();
-  for (const e of events) if (e.ph === 'X' && mains.has(`${e.pid}:${e.tid}`)) work.set(`${e.pid}:${e.tid}`, (work.get(`${e.pid}:${e.tid}`) ?? 0) + (e.dur ?? 0));
+  for (const e of events)
+    if (e.ph === 'X' && mains.has(`${e.pid}:${e.tid}`)) work.set(`${e.pid}:${e.tid}`, (work.get(`${e.pid}:${e.tid}`) ?? 0) + (e.dur ?? 0));
   const main = [...work].sort((a, b) => b[1] - a[1])[0]?.[0];
-  const ours = events.filter((e) => e.ph === 'X' && `${e.pid}:${e.tid}` === main && e.dur !== undefined).sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  const ours = events
+    .filter((e) => e.ph === 'X' && `${e.pid}:${e.tid}` === main && e.dur !== undefined)
+    .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
   const categories = new Map<string, number>();
   const names = new Map<string, number>();
   // Self time: an event's duration minus its children's (events nest by time on one thread).
@@ -529,7 +540,7 @@ function summariseProfile(profile: CpuProfile): { totalMs: number; outsideMs: nu
     if (!consumers.has(url)) {
       const file = path.join(DIST, new URL(url).pathname);
       const map = `${file}.map`;
-      consumers.set(url, existsSync(map) ? new SourceMapConsumer(JSON.parse(readFileSync(map, 'utf8'))) : null);
+      consumers.set(url, existsSync(map) ? new SourceMapConsumer(JSON.parse(readFileSync(map, 'utf8')) as string) : null);
     }
     return consumers.get(url) ?? null;
   };
@@ -585,7 +596,10 @@ function tidySource(source: string): string {
 
 function guessName(line: string): string | null {
   const match =
-    /function\s*\*?\s*([\w$]+)/.exec(line) ?? /(?:const|let|var)\s+([\w$]+)\s*=/.exec(line) ?? /^\s*(?:async\s+)?([\w$]+)\s*\([^)]*\)\s*[:{]/.exec(line) ?? /([\w$]+)\s*:\s*(?:async\s*)?\(/.exec(line);
+    /function\s*\*?\s*([\w$]+)/.exec(line) ??
+    /(?:const|let|var)\s+([\w$]+)\s*=/.exec(line) ??
+    /^\s*(?:async\s+)?([\w$]+)\s*\([^)]*\)\s*[:{]/.exec(line) ??
+    /([\w$]+)\s*:\s*(?:async\s*)?\(/.exec(line);
   return match?.[1] ?? null;
 }
 
@@ -595,7 +609,10 @@ function guessName(line: string): string | null {
 /** `commit 4555ce0` (+ `with uncommitted changes`), for telling runs apart while the code moves. */
 function gitDescribe(): string {
   const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
-  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'web', 'shared', 'server'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'web', 'shared', 'server'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  }).stdout.trim();
   return head ? `commit ${head}${dirty ? ' with uncommitted changes in web/, shared/ or server/' : ''}` : 'not a git checkout';
 }
 
@@ -705,10 +722,7 @@ interface LoadResult {
 async function load(page: Page, origin: string): Promise<LoadResult> {
   const cpu0 = rendererCpu();
   await page.goto(`${origin}/`, { waitUntil: 'commit' });
-  const first = await Promise.race([
-    page.evaluate(() => window.__bench.firstRender),
-    sleep(60_000).then(() => null),
-  ]);
+  const first = await Promise.race([page.evaluate(() => window.__bench.firstRender), sleep(60_000).then(() => null)]);
   if (!first) throw new Error(`the tree never reached the expected node count (it has ${await page.evaluate(() => window.__bench.count())})`);
   const timing = await page.evaluate(() => {
     const script = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.js')) as PerformanceResourceTiming | undefined;
@@ -721,7 +735,17 @@ async function load(page: Page, origin: string): Promise<LoadResult> {
     };
   });
   const cpu = rendererDelta(cpu0, rendererCpu());
-  return { total: first.total, cpu, bundleMs: timing.bundle, dclMs: timing.dcl, openMs: timing.open, snapshotMs: timing.snapshot, domMs: first.dom, paintedMs: first.painted, count: first.count };
+  return {
+    total: first.total,
+    cpu,
+    bundleMs: timing.bundle,
+    dclMs: timing.dcl,
+    openMs: timing.open,
+    snapshotMs: timing.snapshot,
+    domMs: first.dom,
+    paintedMs: first.painted,
+    count: first.count,
+  };
 }
 
 /** The zoom scale and how many tree nodes are (at least partly) on screen. */
@@ -813,7 +837,15 @@ async function pan(page: Page, durationMs: number, mode: 'mouse' | 'frame'): Pro
       ({ durationMs, cx, cy, radius }) =>
         new Promise<number[]>((resolve) => {
           const svg = document.querySelector('[data-testid=process-tree]');
-          const at = (x: number, y: number, buttons: number): MouseEventInit => ({ bubbles: true, cancelable: true, view: window, clientX: x, clientY: y, button: 0, buttons });
+          const at = (x: number, y: number, buttons: number): MouseEventInit => ({
+            bubbles: true,
+            cancelable: true,
+            view: window,
+            clientX: x,
+            clientY: y,
+            button: 0,
+            buttons,
+          });
           const recorded: number[] = [];
           svg?.dispatchEvent(new MouseEvent('mousedown', at(cx + radius, cy, 1)));
           let start = -1;
@@ -841,7 +873,16 @@ async function pan(page: Page, durationMs: number, mode: 'mouse' | 'frame'): Pro
   const transforms = await page.evaluate(() => window.__bench.transforms);
   const deltas = frames.slice(1).map((t, i) => t - (frames[i] as number));
   const span = (frames[frames.length - 1] ?? 0) - (frames[0] ?? 0);
-  return { cpu, frames, deltas, fps: span > 0 ? ((frames.length - 1) / span) * 1000 : NaN, p50: median(deltas), p95: percentile(deltas, 95), moves, transforms };
+  return {
+    cpu,
+    frames,
+    deltas,
+    fps: span > 0 ? ((frames.length - 1) / span) * 1000 : NaN,
+    p50: median(deltas),
+    p95: percentile(deltas, 95),
+    moves,
+    transforms,
+  };
 }
 
 interface UpdateResult {
@@ -901,7 +942,13 @@ async function main(): Promise<void> {
   };
   const parsed = parseServerMessage(messageText);
   if (!parsed.ok) throw new Error(`the synthetic snapshot is invalid: ${parsed.error}`);
-  const layoutOptions = { containers: new Map(snapshot.containers.map((c) => [c.id, c])), collapsed: new Set<number>(), expandedGroups: new Set<string>(), keepVisible: new Set<number>(), textScale: 1 };
+  const layoutOptions = {
+    containers: new Map(snapshot.containers.map((c) => [c.id, c])),
+    collapsed: new Set<number>(),
+    expandedGroups: new Set<string>(),
+    keepVisible: new Set<number>(),
+    textScale: 1,
+  };
   const nodeTimes = {
     json: timed(() => JSON.parse(messageText)),
     parse: timed(() => parseServerMessage(messageText)),
@@ -1085,7 +1132,17 @@ async function main(): Promise<void> {
   const cdp = await traced.context().newCDPSession(traced);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-  const categories = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'v8', 'blink', 'cc', 'viz', 'gpu', 'benchmark'];
+  const categories = [
+    'devtools.timeline',
+    'disabled-by-default-devtools.timeline',
+    'disabled-by-default-devtools.timeline.frame',
+    'v8',
+    'blink',
+    'cc',
+    'viz',
+    'gpu',
+    'benchmark',
+  ];
   await browser.startTracing(traced, { categories });
   await cdp.send('Profiler.start');
   const tracedLoad = await load(traced, fake.origin);
@@ -1127,7 +1184,10 @@ async function main(): Promise<void> {
   out.push('');
   out.push(
     `Chromium ${version} (headless, software rendering: --disable-gpu), viewport ${VIEWPORT.width}×${VIEWPORT.height}; ${DIST.startsWith(ROOT) ? path.relative(ROOT, DIST) : DIST} built ${builtAt.toISOString()} (${bundle}); ` +
-      `during the run ${cpu.text} (load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} at the end). ` +
+      `during the run ${cpu.text} (load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} at the end). ` +
       `Synthetic snapshot: ${snapshot.processes.length} processes (${visible} visible, ${snapshot.processes.length - visible} kernel threads hidden), ` +
       `${snapshot.containers.length} containers, ${(messageText.length / 1024).toFixed(0)} KiB of JSON; the app lays out ${expected} tree nodes ` +
       `(identical leaf siblings are compacted, as pstree does)` +
@@ -1136,7 +1196,9 @@ async function main(): Promise<void> {
   out.push('');
   out.push(`First render, ${LOADS} clean loads (ms after navigation start):`);
   out.push('');
-  out.push('| load | JS bundle loaded | bundle run (DOMContentLoaded) | WebSocket open | snapshot arrived | nodes in DOM | painted | renderer CPU: main thread / all threads |');
+  out.push(
+    '| load | JS bundle loaded | bundle run (DOMContentLoaded) | WebSocket open | snapshot arrived | nodes in DOM | painted | renderer CPU: main thread / all threads |',
+  );
   out.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
   loads.forEach((l, i) =>
     out.push(
@@ -1145,7 +1207,8 @@ async function main(): Promise<void> {
   );
   out.push('');
   out.push(
-    'Panning: a drag in a circle for ' + `${PAN_MS} ms (d3-zoom), frame times from requestAnimationFrame. ` +
+    'Panning: a drag in a circle for ' +
+      `${PAN_MS} ms (d3-zoom), frame times from requestAnimationFrame. ` +
       '"per frame": one mousemove dispatched in the page every animation frame (a 60 Hz mouse); ' +
       '"CDP mouse": page.mouse.move through the DevTools protocol, each move awaited.',
   );
@@ -1167,7 +1230,9 @@ async function main(): Promise<void> {
   out.push('| --- | --- | --- | --- | --- | --- |');
   for (const view of ['placed', 'fitted']) {
     for (const e of experiments.filter((x) => x.view === view)) {
-      out.push(`| ${view === 'placed' ? 'as placed' : 'after Fit'} | ${e.name} | ${e.result.fps.toFixed(1)} | ${ms1(e.result.p50)} | ${ms1(e.result.p95)} | ${ms(e.result.cpu.main / Math.max(1, e.result.transforms))} / ${ms(e.result.cpu.all / Math.max(1, e.result.transforms))} |`);
+      out.push(
+        `| ${view === 'placed' ? 'as placed' : 'after Fit'} | ${e.name} | ${e.result.fps.toFixed(1)} | ${ms1(e.result.p50)} | ${ms1(e.result.p95)} | ${ms(e.result.cpu.main / Math.max(1, e.result.transforms))} / ${ms(e.result.cpu.all / Math.max(1, e.result.transforms))} |`,
+      );
     }
   }
   out.push('');
@@ -1205,7 +1270,9 @@ async function main(): Promise<void> {
       `the renderer's main thread alone needed ${ms(firstCpu)} of CPU | ${verdict(firstRender <= TARGET_FIRST_RENDER_MS)}${firstRender > TARGET_FIRST_RENDER_MS && firstCpu <= TARGET_FIRST_RENDER_MS * 0.8 ? ' (on this busy machine; the CPU it needs would fit)' : ''} |`,
   );
   const panCpuPerMove = Math.max(...perFrame.map((p) => p.result.cpu.main / Math.max(1, p.result.transforms)));
-  out.push(`| pan ≥ ${TARGET_PAN_FPS} fps (needs < ${(1000 / TARGET_PAN_FPS).toFixed(0)} ms of main-thread CPU per frame) | ${perFrame.map((p) => `${p.result.fps.toFixed(1)} fps ${p.view === 'placed' ? 'as placed' : 'after Fit'}`).join(', ')} (one move per frame); up to ${ms(panCpuPerMove)} of main-thread CPU per move | ${verdict(panWorst >= TARGET_PAN_FPS)} |`);
+  out.push(
+    `| pan ≥ ${TARGET_PAN_FPS} fps (needs < ${(1000 / TARGET_PAN_FPS).toFixed(0)} ms of main-thread CPU per frame) | ${perFrame.map((p) => `${p.result.fps.toFixed(1)} fps ${p.view === 'placed' ? 'as placed' : 'after Fit'}`).join(', ')} (one move per frame); up to ${ms(panCpuPerMove)} of main-thread CPU per move | ${verdict(panWorst >= TARGET_PAN_FPS)} |`,
+  );
   out.push(`| ${UPDATE_SIZE}-process update (report) | ${ms(updateMedian)} to painted (median of ${UPDATES}) | reported |`);
   out.push('');
   out.push('### Where the time goes (a separate, traced and profiled run: slower than the clean runs above)');
@@ -1222,7 +1289,9 @@ async function main(): Promise<void> {
     out.push('| --- | --- | --- |');
     out.push(...top(trace.names, 8, trace.busyMs));
     out.push('');
-    out.push(`| JavaScript by source file (CPU profile: ${ms(js.totalMs)} in JS; ${ms(js.outsideMs)} "(program)", native work such as style, layout, paint, left out) | time | share |`);
+    out.push(
+      `| JavaScript by source file (CPU profile: ${ms(js.totalMs)} in JS; ${ms(js.outsideMs)} "(program)", native work such as style, layout, paint, left out) | time | share |`,
+    );
     out.push('| --- | --- | --- |');
     out.push(...top(js.files, 8, js.totalMs));
     out.push('');
@@ -1231,7 +1300,12 @@ async function main(): Promise<void> {
     out.push(...top(js.functions, 12, js.totalMs));
     out.push('');
   };
-  section('First render', loadTrace, loadProfile, `Snapshot arrived at ${ms(tracedLoad.snapshotMs)}, nodes in DOM at ${ms(tracedLoad.domMs)}, painted at ${ms(tracedLoad.paintedMs)}.`);
+  section(
+    'First render',
+    loadTrace,
+    loadProfile,
+    `Snapshot arrived at ${ms(tracedLoad.snapshotMs)}, nodes in DOM at ${ms(tracedLoad.domMs)}, painted at ${ms(tracedLoad.paintedMs)}.`,
+  );
   const drawn = panTrace.drawFrames.filter((t, i, all) => i === 0 || t - (all[i - 1] as number) > 1);
   const drawnSpan = (drawn.at(-1) ?? 0) - (drawn[0] ?? 0);
   section(
@@ -1241,7 +1315,12 @@ async function main(): Promise<void> {
     `${tracedPan.fps.toFixed(1)} fps by rAF under tracing; the compositor drew ${drawn.length} frames in ${ms(drawnSpan)}` +
       `${drawnSpan > 0 ? ` (${(((drawn.length - 1) / drawnSpan) * 1000).toFixed(1)} fps)` : ''}.`,
   );
-  section(`Update (+${UPDATE_SIZE} processes)`, updateTrace, updateProfile, `Nodes in DOM ${ms(tracedUpdate.domMs)}, painted ${ms(tracedUpdate.paintedMs)} after the message.`);
+  section(
+    `Update (+${UPDATE_SIZE} processes)`,
+    updateTrace,
+    updateProfile,
+    `Nodes in DOM ${ms(tracedUpdate.domMs)}, painted ${ms(tracedUpdate.paintedMs)} after the message.`,
+  );
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

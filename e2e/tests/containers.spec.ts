@@ -14,7 +14,12 @@ const REFLECT_MS = 5000;
 
 async function dockerTopPids(name: string): Promise<number[]> {
   const out = await docker('top', name, '-o', 'pid');
-  return out.split('\n').slice(1).map((l) => Number(l.trim())).filter((n) => n > 0).sort((a, b) => a - b);
+  return out
+    .split('\n')
+    .slice(1)
+    .map((l) => Number(l.trim()))
+    .filter((n) => n > 0)
+    .sort((a, b) => a - b);
 }
 
 /** Polls the snapshot until `check` holds; returns how long it took. */
@@ -28,7 +33,22 @@ test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
   for (const name of ['web', 'web2', 'renamed']) await docker('rm', '-f', name).catch(() => '');
-  await docker('run', '-d', '--init', '--name=web', '--network=none', '-e', 'API_TOKEN=abc123secret', '-l', 'com.docker.compose.project=shop', '-l', 'com.docker.compose.service=web', 'lab/busybox', 'sleep', '1000');
+  await docker(
+    'run',
+    '-d',
+    '--init',
+    '--name=web',
+    '--network=none',
+    '-e',
+    'API_TOKEN=abc123secret',
+    '-l',
+    'com.docker.compose.project=shop',
+    '-l',
+    'com.docker.compose.service=web',
+    'lab/busybox',
+    'sleep',
+    '1000',
+  );
 });
 
 test.afterAll(async () => {
@@ -102,7 +122,9 @@ test('stop, start, restart and rename show up within moments', async () => {
   timings.start = await timeUntil((s) => byName(s, 'web')?.state === 'running' && (byName(s, 'web')?.pids.length ?? 0) >= 2);
   const before = (await fetchSnapshot()).containers.find((c) => c.name === 'web')?.pid;
   await docker('restart', '-t', '0', 'web');
-  timings.restart = await timeUntil((s) => byName(s, 'web')?.state === 'running' && byName(s, 'web')?.pid !== before && (byName(s, 'web')?.pids.length ?? 0) >= 2);
+  timings.restart = await timeUntil(
+    (s) => byName(s, 'web')?.state === 'running' && byName(s, 'web')?.pid !== before && (byName(s, 'web')?.pids.length ?? 0) >= 2,
+  );
   await docker('rename', 'web', 'renamed');
   timings.rename = await timeUntil((s) => byName(s, 'renamed') !== undefined && byName(s, 'web') === undefined);
   await docker('run', '-d', '--name=web2', '--network=none', 'lab/busybox', 'sleep', '1000');

@@ -94,7 +94,10 @@ test('the event timeline records births and deaths, and a click goes to the proc
   await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
   await docker('exec', '-d', 'db', 'sleep', '4242');
   // docker exec's process is born as runc's init and exec()s into sleep inside db.
-  const born = page.getByTestId('timeline-event').filter({ hasText: /sleep\(\d+\) in db/ }).first();
+  const born = page
+    .getByTestId('timeline-event')
+    .filter({ hasText: /sleep\(\d+\) in db/ })
+    .first();
   await expect(born).toBeVisible();
   await born.getByRole('button').click();
   await expect(page.getByTestId('detail-pane')).toContainText('sleep 4242');
@@ -113,7 +116,10 @@ test('workshop mode and the light theme are readable at 1280×720', async ({ pag
   await page.getByTestId('theme').click();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
   await expect(page.locator('html')).toHaveAttribute('data-workshop', 'on');
-  const size = await page.locator('[data-testid="tree-node"] text.label').first().evaluate((el) => getComputedStyle(el).fontSize);
+  const size = await page
+    .locator('[data-testid="tree-node"] text.label')
+    .first()
+    .evaluate((el) => getComputedStyle(el).fontSize);
   expect(size).toBe('18px');
   await page.screenshot({ path: path.join(ARTIFACTS, 'workshop-light.png') });
   await page.keyboard.press('?');

@@ -30,7 +30,12 @@ test('1. docker run -d --name=lesson redis:alpine: the new branch appears live a
   await expect.poll(async () => (await fetchSnapshot()).containers.find((c) => c.name === 'lesson')?.pid ?? null).not.toBeNull();
   const container = (await fetchSnapshot()).containers.find((c) => c.name === 'lesson');
   await expect(node(page, container?.pid ?? 0)).toHaveClass(/newborn/);
-  await expect(page.getByTestId('timeline-event').filter({ hasText: /container lesson (started|created)/ }).first()).toBeVisible();
+  await expect(
+    page
+      .getByTestId('timeline-event')
+      .filter({ hasText: /container lesson (started|created)/ })
+      .first(),
+  ).toBeVisible();
   await shot(page, '1-docker-run');
 });
 
@@ -46,7 +51,10 @@ test('2. ps aux | grep redis-server: search finds redis-server with its pid, use
   await expect
     .poll(async () => {
       await page.getByTestId('search').press('Enter');
-      return page.getByTestId('detail-host-pid').textContent({ timeout: 1000 }).catch(() => null);
+      return page
+        .getByTestId('detail-host-pid')
+        .textContent({ timeout: 1000 })
+        .catch(() => null);
     })
     .toBe(String(init.pid));
   const pane = page.getByTestId('detail-pane');

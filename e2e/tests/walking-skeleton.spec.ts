@@ -44,8 +44,9 @@ test('clicking db highlights exactly the pids docker top db lists', async ({ pag
   await page.getByTestId('container-item').filter({ hasText: 'db' }).click();
   await expect
     .poll(async () =>
-      (await page.locator('[data-testid="tree-node"][data-highlight="member"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-pid')))))
-        .sort((a, b) => a - b),
+      (await page.locator('[data-testid="tree-node"][data-highlight="member"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-pid'))))).sort(
+        (a, b) => a - b,
+      ),
     )
     .toEqual(pids);
   // Everything else is dimmed or marked as an ancestor.

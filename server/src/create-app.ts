@@ -121,9 +121,7 @@ export function createApp(options: AppOptions): express.Express {
     app.use(express.static(options.webRoot, { index: false, etag: false }));
     app.get(/.*/, (_req, res) => res.sendFile(index));
   } else {
-    app.get(/.*/, (_req, res) =>
-      void res.status(503).type('text').send('The web app is not built. Run `npm run build` (or `npm start`, which builds it).\n'),
-    );
+    app.get(/.*/, (_req, res) => void res.status(503).type('text').send('The web app is not built. Run `npm run build` (or `npm start`, which builds it).\n'));
   }
 
   // Express 5 forwards rejected promises here: answer, log, and keep serving.

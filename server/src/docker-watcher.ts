@@ -76,7 +76,7 @@ export class DockerWatcher {
     try {
       const version = await this.docker.version();
       await this.refresh();
-      const events = (await this.eventsClient.getEvents({ filters: { type: ['container'] } })) as NodeJS.ReadableStream;
+      const events = await this.eventsClient.getEvents({ filters: { type: ['container'] } });
       if (this.stopped) return void (events as unknown as { destroy?: () => void }).destroy?.();
       this.events = events;
       events.on('data', () => this.scheduleRefresh(EVENT_DEBOUNCE_MS));

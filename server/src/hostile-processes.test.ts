@@ -178,7 +178,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 describe('hostile processes through the HTTP API', () => {
   /** Checks a process with an odd name: in the snapshot whole, and its detail answers 200. */
   async function expectNamed(child: Started, name: string, argv: string[]): Promise<void> {
-    const seen = await waitFor(`pid ${child.pid} named ${JSON.stringify(name)}`, findPid(child.pid, (p) => p.name === name));
+    const seen = await waitFor(
+      `pid ${child.pid} named ${JSON.stringify(name)}`,
+      findPid(child.pid, (p) => p.name === name),
+    );
     expect(seen).toMatchObject({ ppid: process.pid, name, argv, state: 'S', kernelThread: false });
     const detail = await getDetail(child.pid);
     expect(detail.status).toBe(200);
@@ -215,7 +218,10 @@ describe('hostile processes through the HTTP API', () => {
     const long = Array.from({ length: 100 * 1024 }, (_, i) => String.fromCharCode(32 + (i % 95))).join('');
     const argv = ['perl', '-e', 'sleep 30', '', long, '\u00fcn\u00ef c\u00f8d\u00e9\n\u2713 \t', 'last'];
     const child = start('perl', argv.slice(1));
-    const seen = await waitFor('perl with the long argv', findPid(child.pid, (p) => p.name === 'perl' && p.state === 'S'));
+    const seen = await waitFor(
+      'perl with the long argv',
+      findPid(child.pid, (p) => p.name === 'perl' && p.state === 'S'),
+    );
     expect(seen.argv).toEqual(argv);
     expect(seen.argv[4]).toHaveLength(102_400);
     const detail = await getDetail(child.pid);
@@ -236,7 +242,10 @@ describe('hostile processes through the HTTP API', () => {
     const child = start('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmp]);
     // Debian's redis 7 writes its title over argv (padding with NULs) and zeroes environ.
     const rewritten = [`/usr/bin/redis-server 127.0.0.1:${port}`];
-    const seen = await waitFor('redis-server with its rewritten argv', findPid(child.pid, (p) => p.argv.join('\0') === rewritten.join('\0')));
+    const seen = await waitFor(
+      'redis-server with its rewritten argv',
+      findPid(child.pid, (p) => p.argv.join('\0') === rewritten.join('\0')),
+    );
     expect(seen).toMatchObject({ name: 'redis-server', ppid: process.pid, argv: rewritten });
     const detail = await getDetail(child.pid);
     expect(detail.status).toBe(200);
@@ -250,7 +259,10 @@ describe('hostile processes through the HTTP API', () => {
     const parent = start('perl', ['-e', script], { stdout: true });
     const next = lines(parent);
     const zombiePid = Number(await withTimeout(next(), 5000, 'perl printed no pid'));
-    const zombie = await waitFor('the zombie', findPid(zombiePid, (p) => p.state === 'Z'));
+    const zombie = await waitFor(
+      'the zombie',
+      findPid(zombiePid, (p) => p.state === 'Z'),
+    );
     expect(zombie).toMatchObject({ ppid: parent.pid, state: 'Z', argv: [], kernelThread: false });
 
     const detail = await getDetail(zombiePid);
@@ -423,7 +435,10 @@ describe('hostile processes through the HTTP API', () => {
     async () => {
       const sleep = start('sleep', ['30'], { env: { ...CHILD_ENV, PROCLENS_HOSTILE_TEST: 'visible-to-root' } });
       // The in-process server runs as root and reads it…
-      await waitFor('the root sleep', findPid(sleep.pid, (p) => p.name === 'sleep'));
+      await waitFor(
+        'the root sleep',
+        findPid(sleep.pid, (p) => p.name === 'sleep'),
+      );
       const asRoot = await getDetail(sleep.pid);
       expect(asRoot.status).toBe(200);
       expect(asRoot.body?.environ.state).toBe('ok');
@@ -432,7 +447,19 @@ describe('hostile processes through the HTTP API', () => {
       // …a second server as nobody (uid 65534) may not.
       const unprivileged = start(
         'setpriv',
-        ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', 'server/src/main.ts', '--port', '0', '--docker-host', 'unix:///nonexistent.sock'],
+        [
+          '--reuid=65534',
+          '--regid=65534',
+          '--clear-groups',
+          process.execPath,
+          '--import',
+          'tsx',
+          'server/src/main.ts',
+          '--port',
+          '0',
+          '--docker-host',
+          'unix:///nonexistent.sock',
+        ],
         { cwd: repoRoot, stdout: true, env: { ...CHILD_ENV, PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin` } },
       );
       const next = lines(unprivileged);

@@ -10,9 +10,11 @@ const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 type Level = (typeof LEVELS)[number];
 
 export function createLogger(minimum: Level, write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
-  const log = (level: Level) => (message: string, fields: Record<string, unknown> = {}) => {
-    if (LEVELS.indexOf(level) < LEVELS.indexOf(minimum)) return;
-    write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`);
-  };
+  const log =
+    (level: Level) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      if (LEVELS.indexOf(level) < LEVELS.indexOf(minimum)) return;
+      write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`);
+    };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

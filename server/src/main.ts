@@ -43,7 +43,9 @@ if (cli.kind === 'help') {
     if (stopping) await running.close();
     process.stdout.write(`proclens is watching this host at ${running.url}\n`);
     if (running.token && !cli.settings.token) {
-      process.stdout.write('Bound beyond loopback: the address above holds a fresh access token. Share it only with people who may see every process on this host.\n');
+      process.stdout.write(
+        'Bound beyond loopback: the address above holds a fresh access token. Share it only with people who may see every process on this host.\n',
+      );
     }
     if (cli.settings.open) {
       execFile('xdg-open', [running.url], (err) => err && log.warn('could not open a browser', { error: err.message }));

@@ -34,9 +34,8 @@ afterEach(async () => {
 /** Scans until `pick` finds what it looks for; fails after WAIT_MS with the last scan's view. */
 async function scanUntil<T>(scanner: ProcScanner, pick: (processes: ProcessInfo[]) => T | undefined): Promise<T> {
   const deadline = Date.now() + WAIT_MS;
-  let last: ProcessInfo[] = [];
   for (;;) {
-    last = scanner.scan();
+    const last = scanner.scan();
     const found = pick(last);
     if (found !== undefined) return found;
     if (Date.now() > deadline) throw new Error(`not seen within ${WAIT_MS} ms; last scan had ${last.length} processes`);
@@ -101,9 +100,7 @@ describe('ProcScanner on the real /proc', () => {
     let now = Date.now();
     const scanner = new ProcScanner(PROC, constants, () => now);
     const parent = start('sh', ['-c', 'sleep 1 & exec sleep 30']);
-    const alive = await scanUntil(scanner, (ps) =>
-      ps.find((p) => p.ppid === parent.pid && p.state !== 'Z' && p.argv.join(' ') === 'sleep 1'),
-    );
+    const alive = await scanUntil(scanner, (ps) => ps.find((p) => p.ppid === parent.pid && p.state !== 'Z' && p.argv.join(' ') === 'sleep 1'));
     now += 60_000;
     const zombie = await scanUntil(scanner, (ps) => ps.find((p) => p.pid === alive.pid && p.state === 'Z'));
     expect(zombie.argv).toEqual([]);

@@ -1,13 +1,4 @@
-import {
-  PF_KTHREAD,
-  containerFromCgroup,
-  parseCgroup,
-  parseCmdline,
-  parseRuntimeRole,
-  parseServedContainer,
-  parseStat,
-  parseStatus,
-} from '@proclens/shared';
+import { PF_KTHREAD, containerFromCgroup, parseCgroup, parseCmdline, parseRuntimeRole, parseServedContainer, parseStat, parseStatus } from '@proclens/shared';
 import type { ProcessInfo, RuntimeRole, Stat } from '@proclens/shared';
 import type { HostConstants } from './read-host-constants.ts';
 import { readProcDir, readProcLink, readProcText } from './read-proc-file.ts';

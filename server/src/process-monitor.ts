@@ -78,9 +78,7 @@ export class ProcessMonitor {
     }
     const links = buildLogicalParents(processes, this.readListeners(processes));
     const published = new Map(this.snapshot.processes.map((p) => [p.pid, p]));
-    const linked = processes.map((p) =>
-      stabiliseMetrics(published.get(p.pid), links.has(p.pid) ? { ...p, logicalParent: links.get(p.pid) ?? null } : p),
-    );
+    const linked = processes.map((p) => stabiliseMetrics(published.get(p.pid), links.has(p.pid) ? { ...p, logicalParent: links.get(p.pid) ?? null } : p));
     const containers: ContainerInfo[] = attachContainerPids(
       this.source.getContainers().map((c) => ({ ...c, pids: [] })),
       linked,

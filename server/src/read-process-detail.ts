@@ -50,7 +50,10 @@ function readTasks(base: string): ProcessDetail['tasks'] {
   const dir = readProcDir(`${base}/task`);
   if (!dir.ok) return [];
   const tasks: ProcessDetail['tasks'] = [];
-  for (const name of dir.value.filter((n) => /^\d+$/.test(n)).sort((a, b) => Number(a) - Number(b)).slice(0, MAX_TASKS)) {
+  for (const name of dir.value
+    .filter((n) => /^\d+$/.test(n))
+    .sort((a, b) => Number(a) - Number(b))
+    .slice(0, MAX_TASKS)) {
     const text = readProcText(`${base}/task/${name}/stat`);
     const stat = text.ok ? parseStat(text.value) : null;
     if (stat) tasks.push({ tid: stat.pid, name: stat.comm, state: stat.state });

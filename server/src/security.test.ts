@@ -11,7 +11,12 @@ import { startTestServer } from './test-server.ts';
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
 /** A raw HTTP request, so tests can send any Host header (fetch will not). */
-function get(base: string, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+function get(
+  base: string,
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const req = request({ host: url.hostname, port: url.port, path, method, headers }, (res) => {
@@ -25,12 +30,15 @@ function get(base: string, path: string, headers: Record<string, string> = {}, m
 }
 
 /** Opens a WebSocket; resolves with the socket once open, or the HTTP status it was refused with. */
-function openSocket(base: string, options: { origin?: string; headers?: Record<string, string>; path?: string } = {}): Promise<{ socket: WebSocket; messages: ServerMessage[] } | { refused: number }> {
+function openSocket(
+  base: string,
+  options: { origin?: string; headers?: Record<string, string>; path?: string } = {},
+): Promise<{ socket: WebSocket; messages: ServerMessage[] } | { refused: number }> {
   return new Promise((resolve) => {
     const socket = new WebSocket(`${base.replace('http', 'ws')}${options.path ?? '/ws'}`, { origin: options.origin, headers: options.headers });
     const messages: ServerMessage[] = [];
     socket.on('message', (data) => {
-      const parsed = parseServerMessage(data.toString());
+      const parsed = parseServerMessage((data as Buffer).toString('utf8'));
       if (parsed.ok) messages.push(parsed.value);
     });
     socket.once('open', () => resolve({ socket, messages }));
@@ -94,7 +102,15 @@ describe('a loopback server', () => {
     const attacker = await openSocket(server.base);
     if (!('socket' in bystander) || !('socket' in attacker)) throw new Error('sockets refused');
     sockets.push(bystander.socket, attacker.socket);
-    const hostile = ['not json', '{"type":"nope"}', '{"type":"resync","extra":1}', '{"__proto__":{"polluted":1},"type":"resync"}', '[]', 'null', '{"type":{"toString":1}}'];
+    const hostile = [
+      'not json',
+      '{"type":"nope"}',
+      '{"type":"resync","extra":1}',
+      '{"__proto__":{"polluted":1},"type":"resync"}',
+      '[]',
+      'null',
+      '{"type":{"toString":1}}',
+    ];
     for (const text of hostile) attacker.socket.send(text);
     attacker.socket.send(Buffer.from([0, 1, 2]), { binary: true });
     await until(() => attacker.messages.filter((m) => m.type === 'error').length === hostile.length + 1);
@@ -111,11 +127,18 @@ describe('a loopback server', () => {
 
   it('never answers 5xx, whatever the path (fuzz)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string(), fc.webPath(), fc.constantFrom('/api/processes/', '/api/processes/%00', '/api/processes/..%2f..%2fetc%2fpasswd', '/api/processes/1e3', '/api/processes/-1')), async (raw) => {
-        const path = `/${encodeURI(raw).replace(/^\/+/, '')}`;
-        const res = await get(server.base, path.startsWith('/api') ? path : `/api/processes/${path.slice(1)}`);
-        expect(res.status).toBeLessThan(500);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string(),
+          fc.webPath(),
+          fc.constantFrom('/api/processes/', '/api/processes/%00', '/api/processes/..%2f..%2fetc%2fpasswd', '/api/processes/1e3', '/api/processes/-1'),
+        ),
+        async (raw) => {
+          const path = `/${encodeURI(raw).replace(/^\/+/, '')}`;
+          const res = await get(server.base, path.startsWith('/api') ? path : `/api/processes/${path.slice(1)}`);
+          expect(res.status).toBeLessThan(500);
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { MAX_CLIENT_FRAME_BYTES, PROTOCOL_VERSION, diffSnapshots, parseClientMessage } from '@proclens/shared';
 import type { ServerMessage, Snapshot } from '@proclens/shared';
 import type { Logger } from './logger.ts';
@@ -62,7 +62,7 @@ export function attachSnapshotStream(server: Server, monitor: ProcessMonitor, op
     socket.on('close', () => clients.delete(client));
     socket.on('error', (err) => log.debug('websocket error', { error: err.message }));
     socket.on('message', (data, isBinary) => {
-      const parsed = isBinary ? { ok: false as const, error: 'binary frames are not accepted' } : parseClientMessage(data.toString());
+      const parsed = isBinary ? { ok: false as const, error: 'binary frames are not accepted' } : parseClientMessage(rawText(data));
       if (!parsed.ok) return send(client, { type: 'error', message: parsed.error });
       switch (parsed.value.type) {
         case 'resync':
@@ -112,6 +112,12 @@ export function attachSnapshotStream(server: Server, monitor: ProcessMonitor, op
     for (const client of clients) client.socket.close(1001, 'server shutting down');
     wss.close();
   };
+}
+
+/** A text frame's payload: ws hands over a Buffer, or fragments as an array of them. */
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data as ArrayBuffer).toString('utf8');
 }
 
 function assertNever(value: never): never {

@@ -33,9 +33,8 @@ export async function startServer(settings: Settings, webRoot: string, log: Logg
   if (!probe.ok) throw new Error(`cannot read ${settings.procRoot}: ${probe.message}`);
   const constants = readHostConstants(settings.procRoot);
   const endpoint = parseDockerEndpoint(settings.dockerHost);
-  let monitor: ProcessMonitor | undefined;
-  const docker = new DockerWatcher(endpoint, () => monitor?.tickSoon(), log);
-  monitor = new ProcessMonitor(
+  const docker = new DockerWatcher(endpoint, () => monitor.tickSoon(), log);
+  const monitor = new ProcessMonitor(
     new ProcScanner(settings.procRoot, constants, { refreshBudgetMs: (settings.intervalMs * settings.cpuBudget) / 100 }),
     docker,
     settings.procRoot,

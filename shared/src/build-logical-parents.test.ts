@@ -17,7 +17,7 @@ const shim = (pid: number, ppid: number, id: string, address: string): RuntimePr
 const redis = (pid: number, ppid: number): RuntimeProcess => ({ pid, ppid, argv: ['redis-server *:6379'], role: null });
 
 describe('buildLogicalParents', () => {
-  it("buildLogicalParents links a re-parented shim to the containerd that listens on its -address", () => {
+  it('buildLogicalParents links a re-parented shim to the containerd that listens on its -address', () => {
     // FIELD-NOTES, seen on this machine: dockerd(2788) ─ containerd(2796); init(1) ─ shim(2962) ─ redis(2984).
     const processes = [
       init,
@@ -38,7 +38,12 @@ describe('buildLogicalParents', () => {
       shim(20, 1, ID, DOCKER_SOCK),
       shim(30, 1, ID2, DOCKER_SOCK),
     ];
-    expect(buildLogicalParents(processes, new Map([[DOCKER_SOCK, 11]]))).toEqual(new Map([[20, 11], [30, 11]]));
+    expect(buildLogicalParents(processes, new Map([[DOCKER_SOCK, 11]]))).toEqual(
+      new Map([
+        [20, 11],
+        [30, 11],
+      ]),
+    );
   });
 
   it('buildLogicalParents adds nothing for old Docker, where every link is a real parent', () => {
@@ -68,7 +73,12 @@ describe('buildLogicalParents', () => {
       redis(710, 700),
     ];
     const links = buildLogicalParents(processes, new Map([[SYSTEM_SOCK, 500]]));
-    expect(links).toEqual(new Map([[500, 600], [700, 500]]));
+    expect(links).toEqual(
+      new Map([
+        [500, 600],
+        [700, 500],
+      ]),
+    );
   });
 
   it('buildLogicalParents takes the one containerd as the parent when no socket information was read', () => {
@@ -108,7 +118,12 @@ describe('buildLogicalParents', () => {
       ['/tmp/labA/exec/containerd/containerd.sock', 11],
       ['/tmp/labB/exec/containerd/containerd.sock', 41],
     ]);
-    expect(buildLogicalParents(processes, listeners)).toEqual(new Map([[20, 11], [50, 41]]));
+    expect(buildLogicalParents(processes, listeners)).toEqual(
+      new Map([
+        [20, 11],
+        [50, 41],
+      ]),
+    );
   });
 
   it('buildLogicalParents does not link a shim whose socket is owned by a process that is not containerd', () => {

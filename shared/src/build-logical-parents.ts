@@ -20,10 +20,7 @@ export interface RuntimeProcess {
  * containerd's socket, which links them without guessing. With no socket information, a lone
  * containerd is taken as the parent.
  */
-export function buildLogicalParents(
-  processes: readonly RuntimeProcess[],
-  listeners: ReadonlyMap<string, number>,
-): Map<number, number> {
+export function buildLogicalParents(processes: readonly RuntimeProcess[], listeners: ReadonlyMap<string, number>): Map<number, number> {
   const links = new Map<number, number>();
   const byPid = new Map(processes.map((p) => [p.pid, p]));
   const containerds = processes.filter((p) => p.role === 'containerd');

@@ -13,8 +13,7 @@ interface Shape {
   children: Shape[];
 }
 
-const shape = (nodes: readonly TreeNode[]): Shape[] =>
-  nodes.map((n) => ({ pid: n.process.pid, logical: n.logical, children: shape(n.children) }));
+const shape = (nodes: readonly TreeNode[]): Shape[] => nodes.map((n) => ({ pid: n.process.pid, logical: n.logical, children: shape(n.children) }));
 const pids = (nodes: readonly TreeNode[]): number[] => nodes.flatMap((n) => [n.process.pid, ...pids(n.children)]);
 const find = (nodes: readonly TreeNode[], pid: number): TreeNode | undefined => {
   for (const n of nodes) {
@@ -45,27 +44,31 @@ const host: ProcessInfo[] = [
  * process's parents come earlier in a random order (so a parent's pid may be higher, as after
  * pid wrap-around). Some parents are missing from the table.
  */
-const acyclicProcesses = fc
-  .uniqueArray(fc.integer({ min: 1, max: 500 }), { minLength: 1, maxLength: 40 })
-  .chain((order) =>
-    fc.tuple(
-      ...order.map((pid, i) =>
-        fc.record({
+const acyclicProcesses = fc.uniqueArray(fc.integer({ min: 1, max: 500 }), { minLength: 1, maxLength: 40 }).chain((order) =>
+  fc.tuple(
+    ...order.map((pid, i) =>
+      fc
+        .record({
           ppid: i === 0 ? fc.constant(0) : fc.oneof(fc.constantFrom(...order.slice(0, i)), fc.constant(0), fc.integer({ min: 501, max: 600 })),
           logicalParent: i === 0 ? fc.constant(null) : fc.option(fc.constantFrom(...order.slice(0, i))),
           kernelThread: fc.boolean(),
-        }).map((r) => proc(pid, r.ppid, { logicalParent: r.logicalParent, kernelThread: r.kernelThread })),
-      ),
+        })
+        .map((r) => proc(pid, r.ppid, { logicalParent: r.logicalParent, kernelThread: r.kernelThread })),
     ),
-  );
+  ),
+);
 const options = fc.record({ view: fc.constantFrom('runtime' as const, 'kernel' as const), showKernelThreads: fc.boolean() });
 
 describe('buildTree', () => {
   it('buildTree gives the same tree for rows in any order', () => {
     fc.assert(
-      fc.property(acyclicProcesses.chain((rows) => fc.tuple(fc.constant(rows), fc.shuffledSubarray(rows, { minLength: rows.length }))), options, ([rows, shuffled], opts) => {
-        expect(shape(buildTree(shuffled, opts))).toEqual(shape(buildTree(rows, opts)));
-      }),
+      fc.property(
+        acyclicProcesses.chain((rows) => fc.tuple(fc.constant(rows), fc.shuffledSubarray(rows, { minLength: rows.length }))),
+        options,
+        ([rows, shuffled], opts) => {
+          expect(shape(buildTree(shuffled, opts))).toEqual(shape(buildTree(rows, opts)));
+        },
+      ),
     );
   });
 
@@ -136,9 +139,7 @@ describe('buildTree', () => {
     // 10's logical parent is its own child 20: following it would detach both from the tree.
     const rows = [proc(1, 0), proc(10, 1, { logicalParent: 20 }), proc(20, 10)];
     const tree = buildTree(rows, RUNTIME);
-    expect(shape(tree)).toEqual([
-      { pid: 1, logical: false, children: [{ pid: 10, logical: false, children: [{ pid: 20, logical: false, children: [] }] }] },
-    ]);
+    expect(shape(tree)).toEqual([{ pid: 1, logical: false, children: [{ pid: 10, logical: false, children: [{ pid: 20, logical: false, children: [] }] }] }]);
   });
 
   it('buildTree keeps every process of a two-way logical cycle in the tree', () => {

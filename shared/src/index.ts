@@ -23,14 +23,7 @@ export { diffSnapshots } from './diff-snapshots.ts';
 export { applyDiff } from './apply-diff.ts';
 export { sameData } from './same-data.ts';
 export { stabiliseMetrics } from './stabilise-metrics.ts';
-export {
-  processInfoSchema,
-  containerInfoSchema,
-  hostInfoSchema,
-  dockerStatusSchema,
-  snapshotSchema,
-  runtimeRoleSchema,
-} from './model.ts';
+export { processInfoSchema, containerInfoSchema, hostInfoSchema, dockerStatusSchema, snapshotSchema, runtimeRoleSchema } from './model.ts';
 export type { ProcessInfo, ContainerInfo, HostInfo, DockerStatus, Snapshot } from './model.ts';
 export { processDetailSchema, containerDetailSchema, environViewSchema, envVarViewSchema } from './detail.ts';
 export type { ProcessDetail, ContainerDetail, EnvironView, EnvVarView } from './detail.ts';

@@ -17,7 +17,5 @@ export function isSecretVar(name: string, value: string): boolean {
 
 /** Masks the values of secret-looking variables; `reveal` (the `--reveal-secrets` flag) shows them. */
 export function maskEnvironment(vars: readonly EnvVar[], reveal: boolean): EnvVarView[] {
-  return vars.map(({ name, value }) =>
-    !reveal && isSecretVar(name, value) ? { name, value: null, masked: true } : { name, value, masked: false },
-  );
+  return vars.map(({ name, value }) => (!reveal && isSecretVar(name, value) ? { name, value: null, masked: true } : { name, value, masked: false }));
 }

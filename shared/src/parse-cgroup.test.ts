@@ -16,7 +16,7 @@ describe('parseCgroup', () => {
     const lines = parseCgroup(readFixture(`proc/${name}/cgroup`));
     // v1 hierarchies have a number and controllers (`name=systemd` for a named one); v2 is `0::`.
     for (const line of lines.filter((l) => l.hierarchy > 0)) expect(line.controllers.length).toBeGreaterThan(0);
-    expect(lines.filter((l) => l.hierarchy === 0)).toEqual([{ hierarchy: 0, controllers: [], path: expect.stringMatching(/^\//) }]);
+    expect(lines.filter((l) => l.hierarchy === 0)).toEqual([{ hierarchy: 0, controllers: [], path: expect.stringMatching(/^\//) as unknown }]);
   });
 
   it.each(listFixtures('cgroup'))('parseCgroup reads the transcribed %s example', (file) => {

@@ -4,8 +4,7 @@ import { parseEnviron } from './parse-environ.ts';
 import { parseCmdline, parseNulList } from './parse-nul-list.ts';
 
 const cmdline = (name: string): string[] => parseNulList(readFixture(`proc/${name}/cmdline`));
-const RENAME_SCRIPT =
-  'open(my $f, ">", "/proc/self/comm") or die "comm: $!"; print $f $ARGV[0]; close($f) or die "comm: $!"; sleep 30';
+const RENAME_SCRIPT = 'open(my $f, ">", "/proc/self/comm") or die "comm: $!"; print $f $ARGV[0]; close($f) or die "comm: $!"; sleep 30';
 
 describe('parseNulList over /proc/PID/cmdline', () => {
   // Real captures made by shared/fixtures/capture.sh.
@@ -79,18 +78,22 @@ describe('parseEnviron over /proc/PID/environ', () => {
     expect(parseEnviron(text)).toEqual({ state: 'empty', vars: [] });
   });
 
-  it.each(['zombie', 'kthreadd', 'kernel-thread'])(
-    'reading environ of the %s capture failed with ESRCH, not an empty file',
-    (name) => {
-      // The kernel refuses environ of a process without memory; the reader maps that to "empty".
-      expect(hasFixture(`proc/${name}/environ`)).toBe(false);
-      expect(readFixture(`proc/${name}/environ.error`).trim()).toBe('No such process');
-    },
-  );
+  it.each(['zombie', 'kthreadd', 'kernel-thread'])('reading environ of the %s capture failed with ESRCH, not an empty file', (name) => {
+    // The kernel refuses environ of a process without memory; the reader maps that to "empty".
+    expect(hasFixture(`proc/${name}/environ`)).toBe(false);
+    expect(readFixture(`proc/${name}/environ.error`).trim()).toBe('No such process');
+  });
 
   it.each([
     ['a value holding `=`', 'A=b=c\0', [{ name: 'A', value: 'b=c' }]],
-    ['an entry without `=`', 'JUNK\0B=1\0', [{ name: 'JUNK', value: '' }, { name: 'B', value: '1' }]],
+    [
+      'an entry without `=`',
+      'JUNK\0B=1\0',
+      [
+        { name: 'JUNK', value: '' },
+        { name: 'B', value: '1' },
+      ],
+    ],
     ['an empty value', 'EMPTY=\0', [{ name: 'EMPTY', value: '' }]],
   ])('parseEnviron reads %s', (_label, text, vars) => {
     expect(parseEnviron(text)).toEqual({ state: 'ok', vars });

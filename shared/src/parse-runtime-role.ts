@@ -1,12 +1,5 @@
 /** The part a process plays in the container runtime chain, recognised from its argv. */
-export type RuntimeRole =
-  | 'dockerd'
-  | 'containerd'
-  | 'shim'
-  | 'runc'
-  | 'docker-init'
-  | 'docker-proxy'
-  | 'conmon';
+export type RuntimeRole = 'dockerd' | 'containerd' | 'shim' | 'runc' | 'docker-init' | 'docker-proxy' | 'conmon';
 
 /** What a shim's argv says about where it belongs. */
 export interface ShimArgs {

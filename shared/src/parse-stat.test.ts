@@ -40,12 +40,9 @@ describe('parseStat', () => {
     expect(((stat?.flags ?? 0) & PF_KTHREAD) !== 0).toBe(kernelThread);
   });
 
-  it.each([...cases.map((c) => c.name), 'kernel-thread', 'pid1'])(
-    'parseStat gives the same name as /proc/PID/comm for the %s capture',
-    (name) => {
-      expect(parseStat(readFixture(`proc/${name}/stat`))?.comm).toBe(commFile(name));
-    },
-  );
+  it.each([...cases.map((c) => c.name), 'kernel-thread', 'pid1'])('parseStat gives the same name as /proc/PID/comm for the %s capture', (name) => {
+    expect(parseStat(readFixture(`proc/${name}/stat`))?.comm).toBe(commFile(name));
+  });
 
   it('parseStat reads a kernel thread child of kthreadd as a kernel thread', () => {
     const stat = parseStat(readFixture('proc/kernel-thread/stat'));
@@ -60,12 +57,9 @@ describe('parseStat', () => {
     expect(((stat?.flags ?? 0) & PF_KTHREAD) !== 0).toBe(false);
   });
 
-  it.each(['sleep', 'zombie', 'kthreadd', 'pid1', 'redis-server'])(
-    'parseStat keeps rsslim 2^64-1 of the %s capture exactly, as text',
-    (name) => {
-      expect(parseStat(readFixture(`proc/${name}/stat`))?.rssLimit).toBe('18446744073709551615');
-    },
-  );
+  it.each(['sleep', 'zombie', 'kthreadd', 'pid1', 'redis-server'])('parseStat keeps rsslim 2^64-1 of the %s capture exactly, as text', (name) => {
+    expect(parseStat(readFixture(`proc/${name}/stat`))?.rssLimit).toBe('18446744073709551615');
+  });
 
   it('parseStat agrees with status on the thread count of a multi-threaded redis-server', () => {
     const stat = parseStat(readFixture('proc/redis-server/stat'));

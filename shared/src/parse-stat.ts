@@ -29,7 +29,10 @@ export function parseStat(text: string): Stat | null {
   if (open < 1 || close < open) return null;
   const pid = Number(text.slice(0, open).trim());
   // After ") " come fields 3 (state) onwards; index i here is field i + 3.
-  const rest = text.slice(close + 2).trim().split(' ');
+  const rest = text
+    .slice(close + 2)
+    .trim()
+    .split(' ');
   if (!Number.isSafeInteger(pid) || rest.length < 22) return null;
   const field = (n: number): string => rest[n - 3] ?? '';
   const num = (n: number): number => Number(field(n));

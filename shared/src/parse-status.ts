@@ -25,8 +25,7 @@ export function parseStatus(text: string): Status {
     fields.push([key, key === 'Name' ? value.replace(/^\t/, '') : value.trim()]);
   }
   const get = (key: string): string | undefined => fields.find(([k]) => k === key)?.[1];
-  const ints = (key: string): number[] =>
-    (get(key) ?? '').split(/\s+/).filter(Boolean).map(Number).filter(Number.isSafeInteger);
+  const ints = (key: string): number[] => (get(key) ?? '').split(/\s+/).filter(Boolean).map(Number).filter(Number.isSafeInteger);
   const int = (key: string): number | null => ints(key)[0] ?? null;
   return {
     name: get('Name') ?? '',

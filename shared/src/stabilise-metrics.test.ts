@@ -12,7 +12,10 @@ describe('stabiliseMetrics', () => {
     [{ cpu: 0 }, { cpu: 0 }],
     [{ rssKiB: 10_150 }, { rssKiB: 10_000 }],
     [{ rssKiB: 10_300 }, { rssKiB: 10_300 }],
-    [{ cpu: 3.1, rssKiB: 12_000 }, { cpu: 3, rssKiB: 12_000 }],
+    [
+      { cpu: 3.1, rssKiB: 12_000 },
+      { cpu: 3, rssKiB: 12_000 },
+    ],
   ])('stabiliseMetrics turns %j into %j', (change, expected) => {
     expect(stabiliseMetrics(base, { ...base, ...change })).toMatchObject(expected);
   });

@@ -29,7 +29,19 @@ export function testProcess(pid: number, ppid: number, extra: Partial<ProcessInf
 }
 
 export function testContainer(id: string, name: string, pids: number[], extra: Partial<ContainerInfo> = {}): ContainerInfo {
-  return { id, name, image: 'redis:alpine', state: 'running', status: 'Up', command: 'redis-server', created: 0, pid: pids[0] ?? null, pids, labels: {}, ...extra };
+  return {
+    id,
+    name,
+    image: 'redis:alpine',
+    state: 'running',
+    status: 'Up',
+    command: 'redis-server',
+    created: 0,
+    pid: pids[0] ?? null,
+    pids,
+    labels: {},
+    ...extra,
+  };
 }
 
 export function testSnapshot(processes: ProcessInfo[], containers: ContainerInfo[] = [], takenAt = 1000): Snapshot {

@@ -219,10 +219,20 @@ export function App() {
           <button type="button" onClick={() => prefs.setTheme(prefs.theme === 'dark' ? 'light' : 'dark')} title="Light or dark theme" data-testid="theme">
             {prefs.theme === 'dark' ? 'Light' : 'Dark'}
           </button>
-          <button type="button" data-testid="export-svg" onClick={() => void treeRef.current?.withEveryNode((svg) => exportSvg(svg, layout, exportName))} title="Save the whole tree as SVG">
+          <button
+            type="button"
+            data-testid="export-svg"
+            onClick={() => void treeRef.current?.withEveryNode((svg) => exportSvg(svg, layout, exportName))}
+            title="Save the whole tree as SVG"
+          >
             SVG
           </button>
-          <button type="button" data-testid="export-png" onClick={() => void treeRef.current?.withEveryNode((svg) => exportPng(svg, layout, exportName))} title="Save the whole tree as PNG">
+          <button
+            type="button"
+            data-testid="export-png"
+            onClick={() => void treeRef.current?.withEveryNode((svg) => exportPng(svg, layout, exportName))}
+            title="Save the whole tree as PNG"
+          >
             PNG
           </button>
           <span className={`connection ${stream.connection}`} data-testid="connection" data-state={stream.connection}>
@@ -280,7 +290,9 @@ export function App() {
             <p className="muted loading">Connecting to the server…</p>
           )}
         </section>
-        {selectedPid !== null ? <DetailPane pid={selectedPid} byPid={byPid} containers={containersById} onSelect={selectPid} onClose={() => setSelectedPid(null)} /> : null}
+        {selectedPid !== null ? (
+          <DetailPane pid={selectedPid} byPid={byPid} containers={containersById} onSelect={selectPid} onClose={() => setSelectedPid(null)} />
+        ) : null}
       </main>
     </div>
   );

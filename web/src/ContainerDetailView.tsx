@@ -14,7 +14,7 @@ export function ContainerDetailView({
 }: {
   container: ContainerInfo;
   byPid: ReadonlyMap<number, ProcessInfo>;
-  onSelectPid(pid: number): void;
+  onSelectPid: (pid: number) => void;
 }) {
   const state = useJson(`/api/containers/${encodeURIComponent(container.id)}`, containerDetailSchema, REFRESH_MS);
   if (state.kind !== 'ok') return state.kind === 'error' ? <p className="notice">{state.message}</p> : null;

@@ -4,7 +4,7 @@ interface Props {
   containers: readonly ContainerInfo[];
   docker: DockerStatus;
   selectedId: string | null;
-  onSelect(id: string | null): void;
+  onSelect: (id: string | null) => void;
 }
 
 /** The engine's containers; clicking one lights up its processes. */

@@ -9,8 +9,8 @@ interface Props {
   pid: number;
   byPid: ReadonlyMap<number, ProcessInfo>;
   containers: ReadonlyMap<string, ContainerInfo>;
-  onSelect(pid: number): void;
-  onClose(): void;
+  onSelect: (pid: number) => void;
+  onClose: () => void;
 }
 
 /** Everything about one process, each section with the shell command that shows the same. */
@@ -26,7 +26,11 @@ export function DetailPane({ pid, byPid, containers, onSelect, onClose }: Props)
       </header>
       {state.kind === 'loading' || state.kind === 'idle' ? <p className="muted">Reading /proc/{pid}…</p> : null}
       {state.kind === 'gone' ? <p className="notice">Process {pid} has exited.</p> : null}
-      {state.kind === 'error' ? <p className="notice">Could not read process {pid}: {state.message}</p> : null}
+      {state.kind === 'error' ? (
+        <p className="notice">
+          Could not read process {pid}: {state.message}
+        </p>
+      ) : null}
       {state.kind === 'ok' ? <DetailBody detail={state.value} byPid={byPid} containers={containers} onSelect={onSelect} /> : null}
     </aside>
   );
@@ -42,7 +46,7 @@ function Section({ title, command, children }: { title: string; command: string;
   );
 }
 
-function PidLink({ pid, byPid, onSelect }: { pid: number; byPid: ReadonlyMap<number, ProcessInfo>; onSelect(pid: number): void }) {
+function PidLink({ pid, byPid, onSelect }: { pid: number; byPid: ReadonlyMap<number, ProcessInfo>; onSelect: (pid: number) => void }) {
   const p = byPid.get(pid);
   if (!p) return <span>{pid}</span>;
   return (
@@ -61,7 +65,7 @@ function DetailBody({
   detail: ProcessDetail;
   byPid: ReadonlyMap<number, ProcessInfo>;
   containers: ReadonlyMap<string, ContainerInfo>;
-  onSelect(pid: number): void;
+  onSelect: (pid: number) => void;
 }) {
   const p = detail.process;
   const pid = p.pid;
@@ -106,7 +110,11 @@ function DetailBody({
         </dl>
       </Section>
       <Section title="Command line" command={`tr '\\0' ' ' < /proc/${pid}/cmdline; echo`}>
-        <pre className="argv">{detail.argv.length ? quoteArgv(detail.argv) : `[${p.name}] (no command line: ${p.kernelThread ? 'a kernel thread' : p.state === 'Z' ? 'a zombie' : 'not readable'})`}</pre>
+        <pre className="argv">
+          {detail.argv.length
+            ? quoteArgv(detail.argv)
+            : `[${p.name}] (no command line: ${p.kernelThread ? 'a kernel thread' : p.state === 'Z' ? 'a zombie' : 'not readable'})`}
+        </pre>
         {detail.exe ? <p className="muted">exe → {detail.exe}</p> : null}
       </Section>
       {container ? <ContainerSection container={container} /> : null}
@@ -122,9 +130,7 @@ function DetailBody({
         <p className="entries" data-testid="detail-entries">
           {detail.entries.join('  ')}
         </p>
-        <p className="muted">
-          {detail.fdCount === null ? 'Open files: not permitted.' : `${detail.fdCount} open file descriptors (ls /proc/${pid}/fd).`}
-        </p>
+        <p className="muted">{detail.fdCount === null ? 'Open files: not permitted.' : `${detail.fdCount} open file descriptors (ls /proc/${pid}/fd).`}</p>
       </Section>
       <Section title="Namespaces" command={`ls -l /proc/${pid}/ns`}>
         {p.newNamespaces.length ? (
@@ -154,7 +160,8 @@ function DetailBody({
       {container && detail.containerEnv ? (
         <Section title={`Configured environment of ${container.name}`} command={`docker exec ${container.name} env`}>
           <p className="explain">
-            What Docker gives the container (image ENV plus <code>docker run -e</code>). /proc shows what this process holds now: a process can change or wipe its own copy, and
+            What Docker gives the container (image ENV plus <code>docker run -e</code>). /proc shows what this process holds now: a process can change or wipe
+            its own copy, and
             <code>docker exec</code> starts a new process with the configured one.
           </p>
           <EnvList vars={detail.containerEnv} />
@@ -183,7 +190,7 @@ function ContainerSection({ container }: { container: ContainerInfo }) {
   );
 }
 
-function Ancestry({ pid, byPid, onSelect }: { pid: number; byPid: ReadonlyMap<number, ProcessInfo>; onSelect(pid: number): void }) {
+function Ancestry({ pid, byPid, onSelect }: { pid: number; byPid: ReadonlyMap<number, ProcessInfo>; onSelect: (pid: number) => void }) {
   const chain: number[] = [];
   for (let p = byPid.get(pid); p && chain.length < 64; p = byPid.get(p.ppid)) {
     chain.unshift(p.pid);
@@ -229,7 +236,15 @@ function EnvList({ vars }: { vars: readonly EnvVarView[] }) {
         {vars.map((v, i) => (
           <tr key={`${v.name}-${i}`}>
             <th>{v.name}</th>
-            <td>{v.masked ? <span className="masked" title="Masked: the name looks secret. Start the server with --reveal-secrets to show it.">•••••• masked</span> : v.value}</td>
+            <td>
+              {v.masked ? (
+                <span className="masked" title="Masked: the name looks secret. Start the server with --reveal-secrets to show it.">
+                  •••••• masked
+                </span>
+              ) : (
+                v.value
+              )}
+            </td>
           </tr>
         ))}
       </tbody>

@@ -1,4 +1,4 @@
-import { memo, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Ref } from 'react';
 import { select } from 'd3-selection';
 import 'd3-transition';
@@ -16,7 +16,7 @@ export interface ProcessTreeHandle {
   /** Pans, keeping the zoom, so that one process is on screen; does nothing if it already is. */
   reveal(pid: number): void;
   /** Draws every node (culling off) while `use` runs on the drawn tree, for export. */
-  withEveryNode(use: (svg: SVGSVGElement) => void | Promise<void>): Promise<void>;
+  withEveryNode(draw: (svg: SVGSVGElement) => void | Promise<void>): Promise<void>;
 }
 
 interface Props {
@@ -26,9 +26,9 @@ interface Props {
   matches: ReadonlySet<number>;
   /** Processes born this recently (ms) flash when they appear. */
   now: number;
-  onSelect(pid: number): void;
-  onToggle(pid: number): void;
-  onToggleGroup(key: string): void;
+  onSelect: (pid: number) => void;
+  onToggle: (pid: number) => void;
+  onToggleGroup: (key: string) => void;
   handle: Ref<ProcessTreeHandle>;
 }
 
@@ -58,7 +58,9 @@ export function ProcessTree({ layout, highlight, selectedPid, matches, now, onSe
   const svgRef = useRef<SVGSVGElement>(null);
   const zoomRef = useRef<ZoomBehavior<SVGSVGElement, unknown> | null>(null);
   const layoutRef = useRef(layout);
-  layoutRef.current = layout;
+  useLayoutEffect(() => {
+    layoutRef.current = layout;
+  });
   // The region drawn when culling: the screen plus one screen around it, in tree coordinates.
   const [drawn, setDrawn] = useState<Box | null>(null);
   const drawnRef = useRef<Box | null>(null);
@@ -80,9 +82,7 @@ export function ProcessTree({ layout, highlight, selectedPid, matches, now, onSe
       drawnRef.current = { x0: screen.x0 - w, x1: screen.x1 + w, y0: screen.y0 - h, y1: screen.y1 + h };
       setDrawn(drawnRef.current);
     };
-    const behaviour = zoom<SVGSVGElement, unknown>()
-      .scaleExtent([0.02, 4])
-      .on('zoom', onZoom);
+    const behaviour = zoom<SVGSVGElement, unknown>().scaleExtent([0.02, 4]).on('zoom', onZoom);
     select(svg).call(behaviour).on('dblclick.zoom', null);
     zoomRef.current = behaviour;
     onZoom({ transform: zoomTransform(svg) });
@@ -100,16 +100,19 @@ export function ProcessTree({ layout, highlight, selectedPid, matches, now, onSe
     const scale = Math.max(minScale, Math.min(maxScale, width / boxW, height / boxH));
     const tx = (width - (maxX - minX + lastColumn) * scale) / 2 - minX * scale;
     const ty = (height - (maxY - minY) * scale) / 2 - minY * scale;
-    select(svg).transition().duration(250).call(behaviour.transform, zoomIdentity.translate(tx, ty).scale(scale));
+    select(svg)
+      .transition()
+      .duration(250)
+      .call((t) => behaviour.transform(t, zoomIdentity.translate(tx, ty).scale(scale)));
   };
 
   useImperativeHandle(handle, () => ({
-    withEveryNode: async (use) => {
+    withEveryNode: async (draw) => {
       setCullingOff(true);
       // Two frames: one for React to commit every node, one for the browser to lay them out.
       await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
       try {
-        if (svgRef.current) await use(svgRef.current);
+        if (svgRef.current) await draw(svgRef.current);
       } finally {
         setCullingOff(false);
       }
@@ -127,7 +130,7 @@ export function ProcessTree({ layout, highlight, selectedPid, matches, now, onSe
       select(svg)
         .transition()
         .duration(300)
-        .call(behaviour.transform, zoomIdentity.translate(width / 3 - node.x * scale, height / 2 - node.y * scale).scale(scale));
+        .call((tr) => behaviour.transform(tr, zoomIdentity.translate(width / 3 - node.x * scale, height / 2 - node.y * scale).scale(scale)));
     },
     fit: () => {
       const b = layoutRef.current.bounds;
@@ -162,7 +165,15 @@ export function ProcessTree({ layout, highlight, selectedPid, matches, now, onSe
   }, [culling, nodes, layout.links]);
 
   return (
-    <svg ref={svgRef} className="tree" data-testid="process-tree" data-drawn={nodes.length} data-total={layout.nodes.length} role="tree" aria-label="Process tree">
+    <svg
+      ref={svgRef}
+      className="tree"
+      data-testid="process-tree"
+      data-drawn={nodes.length}
+      data-total={layout.nodes.length}
+      role="tree"
+      aria-label="Process tree"
+    >
       <g className="viewport">
         <g className="links">
           {links.map((link) => (
@@ -221,9 +232,9 @@ interface NodeProps {
   matched: boolean;
   newborn: boolean;
   highlight: Highlight | null;
-  onSelect(pid: number): void;
-  onToggle(pid: number): void;
-  onToggleGroup(key: string): void;
+  onSelect: (pid: number) => void;
+  onToggle: (pid: number) => void;
+  onToggleGroup: (key: string) => void;
 }
 
 function tooltip(node: LaidOutNode): string {

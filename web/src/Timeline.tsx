@@ -3,8 +3,8 @@ import type { TimelineEvent } from './build-timeline-events.ts';
 interface Props {
   events: readonly TimelineEvent[];
   alive: ReadonlySet<number>;
-  onSelectPid(pid: number): void;
-  onSelectContainer(id: string): void;
+  onSelectPid: (pid: number) => void;
+  onSelectContainer: (id: string) => void;
 }
 
 /** Births and deaths of containers and processes as they happen; click one to go to it. */
@@ -15,7 +15,8 @@ export function Timeline({ events, alive, onSelectPid, onSelectContainer }: Prop
       {events.length === 0 ? <p className="muted">Nothing has happened since the page opened.</p> : null}
       <ol>
         {events.map((e) => {
-          const target = e.pid !== null && alive.has(e.pid) ? () => onSelectPid(e.pid as number) : e.containerId ? () => onSelectContainer(e.containerId as string) : null;
+          const target =
+            e.pid !== null && alive.has(e.pid) ? () => onSelectPid(e.pid as number) : e.containerId ? () => onSelectContainer(e.containerId as string) : null;
           return (
             <li key={e.id} className={`event ${e.kind}`} data-testid="timeline-event" data-kind={e.kind}>
               <time>{new Date(e.at).toLocaleTimeString()}</time>{' '}

@@ -29,12 +29,26 @@ export function buildTimelineEvents(before: Snapshot, after: Snapshot): Timeline
   for (const c of after.containers) {
     const old = oldContainers.get(c.id);
     const base = { at, pid: c.pid, containerId: c.id };
-    if (!old) events.push({ ...base, id: `${at}:c+:${c.id}`, kind: 'container-created', text: `container ${c.name} ${c.state === 'running' ? 'started' : 'created'} (${c.image})` });
-    else if (old.state !== c.state) events.push({ ...base, id: `${at}:cs:${c.id}`, kind: 'container-state', text: `container ${c.name} ${STATE_VERBS[c.state] ?? `${old.state} → ${c.state}`}` });
-    if (old && old.name !== c.name) events.push({ ...base, id: `${at}:cr:${c.id}`, kind: 'container-renamed', text: `container ${old.name} renamed ${c.name}` });
+    if (!old)
+      events.push({
+        ...base,
+        id: `${at}:c+:${c.id}`,
+        kind: 'container-created',
+        text: `container ${c.name} ${c.state === 'running' ? 'started' : 'created'} (${c.image})`,
+      });
+    else if (old.state !== c.state)
+      events.push({
+        ...base,
+        id: `${at}:cs:${c.id}`,
+        kind: 'container-state',
+        text: `container ${c.name} ${STATE_VERBS[c.state] ?? `${old.state} → ${c.state}`}`,
+      });
+    if (old && old.name !== c.name)
+      events.push({ ...base, id: `${at}:cr:${c.id}`, kind: 'container-renamed', text: `container ${old.name} renamed ${c.name}` });
   }
   for (const c of before.containers) {
-    if (!newContainers.has(c.id)) events.push({ at, pid: null, containerId: c.id, id: `${at}:c-:${c.id}`, kind: 'container-removed', text: `container ${c.name} removed` });
+    if (!newContainers.has(c.id))
+      events.push({ at, pid: null, containerId: c.id, id: `${at}:c-:${c.id}`, kind: 'container-removed', text: `container ${c.name} removed` });
   }
   const oldProcesses = new Map(before.processes.map((p) => [p.pid, p]));
   const alive = new Map(after.processes.map((p) => [p.pid, p]));
@@ -44,7 +58,14 @@ export function buildTimelineEvents(before: Snapshot, after: Snapshot): Timeline
   const exited = before.processes.filter((p) => !p.kernelThread && alive.get(p.pid)?.startTime !== p.startTime).sort(containersFirst);
   const summarise = (list: ProcessInfo[], kind: 'process-born' | 'process-exited', verb: string, containers: ReadonlyMap<string, ContainerInfo>): void => {
     for (const p of list.slice(0, MAX_PROCESS_EVENTS)) {
-      events.push({ at, kind, id: `${at}:${kind}:${p.pid}:${p.startTime}`, pid: kind === 'process-born' ? p.pid : null, containerId: p.containerId, text: `${processText(p, containers)} ${verb}` });
+      events.push({
+        at,
+        kind,
+        id: `${at}:${kind}:${p.pid}:${p.startTime}`,
+        pid: kind === 'process-born' ? p.pid : null,
+        containerId: p.containerId,
+        text: `${processText(p, containers)} ${verb}`,
+      });
     }
     if (list.length > MAX_PROCESS_EVENTS) {
       events.push({ at, kind, id: `${at}:${kind}:more`, pid: null, containerId: null, text: `…and ${list.length - MAX_PROCESS_EVENTS} more ${verb}` });
@@ -59,7 +80,14 @@ export function buildTimelineEvents(before: Snapshot, after: Snapshot): Timeline
   });
   for (const p of execd.sort(containersFirst).slice(0, MAX_PROCESS_EVENTS)) {
     const old = oldProcesses.get(p.pid);
-    events.push({ at, kind: 'process-exec', id: `${at}:exec:${p.pid}:${p.name}`, pid: p.pid, containerId: p.containerId, text: `${old?.name}(${p.pid}) → ${processText(p, newContainers)}` });
+    events.push({
+      at,
+      kind: 'process-exec',
+      id: `${at}:exec:${p.pid}:${p.name}`,
+      pid: p.pid,
+      containerId: p.containerId,
+      text: `${old?.name}(${p.pid}) → ${processText(p, newContainers)}`,
+    });
   }
   summarise(exited, 'process-exited', 'exited', oldContainers);
   return events;

@@ -18,7 +18,9 @@ function treeCss(): string {
   }
   // Resolve the theme's variables, which live on :root and would not travel with the SVG.
   const root = getComputedStyle(document.documentElement);
-  const vars = ['--bg', '--text', '--muted', '--accent', '--runtime', '--container', '--dim', '--danger', '--link'].map((v) => `${v}: ${root.getPropertyValue(v)};`);
+  const vars = ['--bg', '--text', '--muted', '--accent', '--runtime', '--container', '--dim', '--danger', '--link'].map(
+    (v) => `${v}: ${root.getPropertyValue(v)};`,
+  );
   return `svg { ${vars.join(' ')} font-family: system-ui, sans-serif; } ${rules.join('\n')}`;
 }
 
@@ -37,9 +39,13 @@ export function buildSvgExport(svg: SVGSVGElement, layout: TreeLayout): { text: 
   const style = document.createElementNS('http://www.w3.org/2000/svg', 'style');
   style.textContent = treeCss();
   const background = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
-  Object.entries({ x: minX - MARGIN, y: minY - MARGIN, width, height, fill: getComputedStyle(document.documentElement).getPropertyValue('--bg') || '#fff' }).forEach(([k, v]) =>
-    background.setAttribute(k, String(v)),
-  );
+  Object.entries({
+    x: minX - MARGIN,
+    y: minY - MARGIN,
+    width,
+    height,
+    fill: getComputedStyle(document.documentElement).getPropertyValue('--bg') || '#fff',
+  }).forEach(([k, v]) => background.setAttribute(k, String(v)));
   clone.insertBefore(background, clone.firstChild);
   clone.insertBefore(style, clone.firstChild);
   return { text: new XMLSerializer().serializeToString(clone), width, height };

@@ -26,6 +26,7 @@ function cut(text: string): string {
 
 /** Printable form of a kernel name: control characters (a newline in comm) shown as escapes. */
 export function printable(name: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this finds
   return name.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
 

@@ -38,7 +38,7 @@ export function reduceStream(state: StreamState, event: StreamEvent): StreamStat
 function reduceMessage(state: StreamState, message: ServerMessage): StreamState {
   switch (message.type) {
     case 'snapshot':
-      if (message.protocol !== PROTOCOL_VERSION) return { ...state, error: `server speaks protocol ${message.protocol}` };
+      if (message.protocol !== PROTOCOL_VERSION) return { ...state, error: `server speaks protocol ${String(message.protocol)}` };
       // After a resync or a reconnect, what changed meanwhile still belongs on the timeline.
       return {
         ...state,

@@ -5,22 +5,23 @@ export type JsonState<T> = { kind: 'idle' } | { kind: 'loading' } | { kind: 'ok'
 
 /** Fetches a JSON endpoint, validates it with its schema, and refreshes it while mounted. */
 export function useJson<T>(url: string | null, schema: z.ZodType<T>, refreshMs: number): JsonState<T> {
-  const [state, setState] = useState<JsonState<T>>({ kind: 'idle' });
+  // Each answer remembers the URL it belongs to, so a new URL reads as loading until its answer comes.
+  const [answer, setAnswer] = useState<{ url: string; state: JsonState<T> } | null>(null);
   useEffect(() => {
-    if (url === null) return void setState({ kind: 'idle' });
+    if (url === null) return;
     let cancelled = false;
-    setState({ kind: 'loading' });
+    const settle = (state: JsonState<T>): void => {
+      if (!cancelled) setAnswer({ url, state });
+    };
     const load = async (): Promise<void> => {
       try {
         const response = await fetch(url);
-        if (cancelled) return;
-        if (response.status === 404) return setState({ kind: 'gone' });
-        if (!response.ok) return setState({ kind: 'error', message: `server answered ${response.status}` });
+        if (response.status === 404) return settle({ kind: 'gone' });
+        if (!response.ok) return settle({ kind: 'error', message: `server answered ${response.status}` });
         const parsed = schema.safeParse(await response.json());
-        if (cancelled) return;
-        setState(parsed.success ? { kind: 'ok', value: parsed.data } : { kind: 'error', message: 'the server sent an unexpected answer' });
+        settle(parsed.success ? { kind: 'ok', value: parsed.data } : { kind: 'error', message: 'the server sent an unexpected answer' });
       } catch (err) {
-        if (!cancelled) setState({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+        settle({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
       }
     };
     void load();
@@ -30,5 +31,6 @@ export function useJson<T>(url: string | null, schema: z.ZodType<T>, refreshMs: 
       clearInterval(timer);
     };
   }, [url, schema, refreshMs]);
-  return state;
+  if (url === null) return { kind: 'idle' };
+  return answer?.url === url ? answer.state : { kind: 'loading' };
 }

@@ -1,9 +1,12 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 
 /** Keys that work anywhere but in a text field (there, only Escape). */
 export function useKeyboardShortcuts(bindings: Record<string, () => void>): void {
   const ref = useRef(bindings);
-  ref.current = bindings;
+  // The newest bindings, without re-subscribing on every render.
+  useLayoutEffect(() => {
+    ref.current = bindings;
+  });
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
       if (event.ctrlKey || event.metaKey || event.altKey) return;

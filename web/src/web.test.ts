@@ -51,7 +51,11 @@ describe('reduceStream', () => {
 describe('buildTimelineEvents', () => {
   it('buildTimelineEvents names container starts, stops and removals, and exec into a container', () => {
     const before = snapshot([...host, proc(40, 20, { name: 'runc:[2:INIT]' })], [db, container('b'.repeat(64), 'web', [], { state: 'running' })]);
-    const after = snapshot([...host, proc(40, 20, { name: 'sleep', containerId: DB })], [db, container('c'.repeat(64), 'cache', [])].map((c) => c), 2000);
+    const after = snapshot(
+      [...host, proc(40, 20, { name: 'sleep', containerId: DB })],
+      [db, container('c'.repeat(64), 'cache', [])].map((c) => c),
+      2000,
+    );
     const texts = buildTimelineEvents(before, after).map((e) => e.text);
     expect(texts).toContain('container cache started (redis:alpine)');
     expect(texts).toContain('container web removed');
