@@ -220,6 +220,10 @@ function synthesize(target: number): Synthetic {
     const pids = processes.filter((p) => p.containerId === id).map((p) => p.pid);
     containers.push({
       id,
+      engine: 'docker',
+      namespace: 'moby',
+      source: 'api',
+      exitCode: null,
       name,
       image: kind.image,
       state: 'running',
@@ -248,7 +252,7 @@ function synthesize(target: number): Synthetic {
       kernel: '6.1.0-28-amd64',
       cpus: 8,
       bootTime,
-      docker: { state: 'connected', endpoint: 'unix:///var/run/docker.sock', version: '27.3.1', error: null },
+      engines: [{ kind: 'docker', state: 'connected', endpoint: 'unix:///var/run/docker.sock', version: '27.3.1', error: null }],
     },
     takenAt,
   };

@@ -124,7 +124,7 @@ test('docker-compose runs the dashboard in a container that sees the host’s pi
     .poll(
       async () => {
         snapshot = await fetchSnapshot(url).catch(() => undefined);
-        return snapshot?.host.docker.state === 'connected' && snapshot.containers.some((c) => c.name === 'db');
+        return snapshot?.host.engines[0]?.state === 'connected' && snapshot.containers.some((c) => c.name === 'db');
       },
       { timeout: 60_000, intervals: [250, 500, 1000] },
     )

@@ -60,7 +60,7 @@ test('the engine connection holds while nothing happens (the event stream has no
   const end = Date.now() + 7000;
   while (Date.now() < end) {
     const snapshot = await fetchSnapshot();
-    expect(snapshot.host.docker.state).toBe('connected');
+    expect(snapshot.host.engines[0]?.state).toBe('connected');
     expect(snapshot.containers.some((c) => c.name === 'db')).toBe(true);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -140,15 +140,15 @@ test('the server survives the engine going away, and containers come back when i
   try {
     const pid = Number(readFileSync(`${LAB_DIR}/docker.pid`, 'utf8').trim());
     process.kill(pid, 'SIGTERM');
-    await timeUntil((s) => s.host.docker.state === 'disconnected' && s.containers.length === 0, serverUrl(), 30_000);
+    await timeUntil((s) => s.host.engines[0]?.state === 'disconnected' && s.containers.length === 0, serverUrl(), 30_000);
     // The /proc tree is still served.
     expect((await fetchSnapshot()).processes.some((p) => p.pid === 1)).toBe(true);
     // A server started while there is no engine.
     late.server = await startServer({ DOCKER_HOST });
-    await timeUntil((s) => s.host.docker.state === 'disconnected', late.server.url);
+    await timeUntil((s) => s.host.engines[0]?.state === 'disconnected', late.server.url);
     await labUp();
     for (const base of [serverUrl(), late.server.url]) {
-      await timeUntil((s) => s.host.docker.state === 'connected' && (s.containers.find((c) => c.name === 'db')?.pids.length ?? 0) >= 1, base, 20_000);
+      await timeUntil((s) => s.host.engines[0]?.state === 'connected' && (s.containers.find((c) => c.name === 'db')?.pids.length ?? 0) >= 1, base, 20_000);
     }
   } finally {
     await late.server?.stop();

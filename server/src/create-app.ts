@@ -2,10 +2,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
-import type { ContainerInspectInfo } from 'dockerode';
 import type { ProcessDetail } from '@proclens/shared';
-import { maskEnvironment, parseEnvEntry } from '@proclens/shared';
-import { buildContainerDetail } from './build-container-detail.ts';
+import { buildContainerDetail, maskEnvironment } from '@proclens/shared';
+import type { ContainerConfig } from '@proclens/shared';
 import type { AllowedHosts } from './check-request.ts';
 import { isAllowedHost } from './check-request.ts';
 import { isAuthorised, tokenCookieName, tokenMatches } from './check-token.ts';
@@ -28,7 +27,7 @@ export interface AppOptions {
   port(): number;
   /** The built web app; served when present. */
   webRoot: string;
-  inspectContainer(id: string): Promise<ContainerInspectInfo | null>;
+  inspectContainer(id: string): Promise<ContainerConfig | null>;
   log: Logger;
 }
 
@@ -94,7 +93,7 @@ export function createApp(options: AppOptions): express.Express {
     const body: ProcessDetail = {
       ...detail,
       container,
-      containerEnv: inspect ? maskEnvironment((inspect.Config?.Env ?? []).map(parseEnvEntry), options.revealSecrets) : null,
+      containerEnv: inspect ? maskEnvironment(inspect.env, options.revealSecrets) : null,
     };
     res.json(body);
   });

@@ -1,9 +1,10 @@
 import Docker from 'dockerode';
-import type { ContainerInspectInfo } from 'dockerode';
 import { sameData } from '@proclens/shared';
-import type { ContainerInfo, DockerStatus } from '@proclens/shared';
+import type { ContainerConfig, EngineKind, EngineStatus } from '@proclens/shared';
+import type { ContainerEngine, EngineContainer } from './container-engine.ts';
 import type { DockerEndpoint } from './docker-endpoint.ts';
 import type { Logger } from './logger.ts';
+import { parseDockerInspect } from './parse-docker-inspect.ts';
 
 /** Reconnect delays grow from the first to the last, then stay there. */
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000];
@@ -13,18 +14,16 @@ const RESYNC_MS = 10_000;
 const EVENT_DEBOUNCE_MS = 30;
 const REQUEST_TIMEOUT_MS = 5000;
 
-/** Containers as the engine lists them; `pids` are filled in from /proc later. */
-export type EngineContainer = Omit<ContainerInfo, 'pids'>;
-
 /**
- * Keeps a live list of the engine's containers: lists them, follows the event stream, and
- * when the engine goes away, reports it and reconnects with backoff. Never throws to callers.
+ * Keeps a live list of an engine's containers through the Docker API (Docker's own, or Podman's
+ * compatible one): lists them, follows the event stream, and when the engine goes away, reports
+ * it and reconnects with backoff. Never throws to callers.
  */
-export class DockerWatcher {
+export class DockerWatcher implements ContainerEngine {
   private readonly docker: Docker;
   /** The event stream is idle for long stretches: it must not share the requests' timeout. */
   private readonly eventsClient: Docker;
-  private status: DockerStatus;
+  private status: EngineStatus;
   private list: EngineContainer[] = [];
   private failures = 0;
   private stopped = false;
@@ -37,10 +36,11 @@ export class DockerWatcher {
     endpoint: DockerEndpoint,
     private readonly onChange: () => void,
     private readonly log: Logger,
+    readonly kind: EngineKind = 'docker',
   ) {
     this.docker = new Docker({ ...endpoint.options, timeout: REQUEST_TIMEOUT_MS });
     this.eventsClient = new Docker(endpoint.options);
-    this.status = { state: 'connecting', endpoint: endpoint.url, version: null, error: null };
+    this.status = { kind, state: 'connecting', endpoint: endpoint.url, version: null, error: null };
   }
 
   start(): void {
@@ -53,7 +53,7 @@ export class DockerWatcher {
     this.closeEvents();
   }
 
-  getStatus(): DockerStatus {
+  getStatus(): EngineStatus {
     return this.status;
   }
 
@@ -62,10 +62,10 @@ export class DockerWatcher {
   }
 
   /** `docker inspect`, or null when the engine cannot be asked or the container is gone. */
-  async inspect(id: string): Promise<ContainerInspectInfo | null> {
+  async inspect(id: string): Promise<ContainerConfig | null> {
     if (this.status.state !== 'connected') return null;
     try {
-      return await this.docker.getContainer(id).inspect();
+      return parseDockerInspect(await this.docker.getContainer(id).inspect());
     } catch {
       return null;
     }
@@ -145,6 +145,11 @@ export class DockerWatcher {
         const pid = c.State === 'running' || c.State === 'paused' ? await this.readInitPid(c.Id) : null;
         return {
           id: c.Id,
+          engine: this.kind,
+          // Docker runs its containers in containerd's `moby` namespace; Podman uses no containerd.
+          namespace: this.kind === 'docker' ? 'moby' : null,
+          source: 'api',
+          exitCode: parseExitCode(c.Status),
           name: (c.Names[0] ?? c.Id.slice(0, 12)).replace(/^\//, ''),
           image: c.Image,
           state: c.State,
@@ -168,7 +173,7 @@ export class DockerWatcher {
     }
   }
 
-  private setStatus(change: Partial<DockerStatus>): void {
+  private setStatus(change: Partial<EngineStatus>): void {
     const status = { ...this.status, ...change };
     if (sameData(status, this.status)) return;
     this.status = status;
@@ -183,4 +188,10 @@ export class DockerWatcher {
     (events as NodeJS.EventEmitter | undefined)?.on?.('error', () => undefined);
     events?.destroy?.();
   }
+}
+
+/** `Exited (137) 3 seconds ago` → 137: the list already says it, no inspect needed. */
+export function parseExitCode(status: string): number | null {
+  const match = /^Exited \((\d{1,3})\)/.exec(status);
+  return match ? Number(match[1]) : null;
 }

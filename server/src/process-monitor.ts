@@ -1,13 +1,14 @@
 import { attachContainerPids, buildLogicalParents, stabiliseMetrics } from '@proclens/shared';
-import type { ContainerInfo, DockerStatus, HostInfo, ProcessInfo, Snapshot } from '@proclens/shared';
-import type { EngineContainer } from './docker-watcher.ts';
+import type { ContainerInfo, EngineStatus, HostInfo, ProcessInfo, Snapshot } from '@proclens/shared';
+import type { EngineContainer } from './container-engine.ts';
 import type { Logger } from './logger.ts';
 import type { ProcScanner } from './proc-scanner.ts';
 import { readSocketListeners } from './read-socket-listeners.ts';
+import type { SnapshotFeed } from './snapshot-feed.ts';
 
-/** What the monitor needs from the engine side; a `DockerWatcher` in production. */
+/** What the monitor needs from each engine; a `ContainerEngine` in production. */
 export interface ContainerSource {
-  getStatus(): DockerStatus;
+  getStatus(): EngineStatus;
   getContainers(): EngineContainer[];
 }
 
@@ -18,7 +19,7 @@ const MIN_TICK_GAP_MS = 50;
  * Ticks the scanner, joins processes with the engine's containers and the runtime chain, and
  * hands each new snapshot to its subscribers. A failing tick is logged and the last snapshot kept.
  */
-export class ProcessMonitor {
+export class ProcessMonitor implements SnapshotFeed {
   private snapshot: Snapshot;
   private readonly subscribers = new Set<(next: Snapshot, previous: Snapshot) => void>();
   private timer: NodeJS.Timeout | undefined;
@@ -29,13 +30,13 @@ export class ProcessMonitor {
 
   constructor(
     private readonly scanner: ProcScanner,
-    private readonly source: ContainerSource,
+    private readonly sources: readonly ContainerSource[],
     private readonly procRoot: string,
-    private readonly host: Omit<HostInfo, 'docker'>,
+    private readonly host: Omit<HostInfo, 'engines'>,
     private readonly intervalMs: number,
     private readonly log: Logger,
   ) {
-    this.snapshot = { processes: [], containers: [], host: { ...host, docker: source.getStatus() }, takenAt: Date.now() };
+    this.snapshot = { processes: [], containers: [], host: { ...host, engines: sources.map((s) => s.getStatus()) }, takenAt: Date.now() };
   }
 
   start(): void {
@@ -80,14 +81,14 @@ export class ProcessMonitor {
     const published = new Map(this.snapshot.processes.map((p) => [p.pid, p]));
     const linked = processes.map((p) => stabiliseMetrics(published.get(p.pid), links.has(p.pid) ? { ...p, logicalParent: links.get(p.pid) ?? null } : p));
     const containers: ContainerInfo[] = attachContainerPids(
-      this.source.getContainers().map((c) => ({ ...c, pids: [] })),
+      this.sources.flatMap((s) => s.getContainers()).map((c) => ({ ...c, pids: [] })),
       linked,
     );
     const previous = this.snapshot;
     this.snapshot = {
       processes: linked,
       containers,
-      host: { ...this.host, docker: this.source.getStatus() },
+      host: { ...this.host, engines: this.sources.map((s) => s.getStatus()) },
       takenAt: this.lastTick,
     };
     for (const fn of this.subscribers) {

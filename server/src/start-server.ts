@@ -36,7 +36,7 @@ export async function startServer(settings: Settings, webRoot: string, log: Logg
   const docker = new DockerWatcher(endpoint, () => monitor.tickSoon(), log);
   const monitor = new ProcessMonitor(
     new ProcScanner(settings.procRoot, constants, { refreshBudgetMs: (settings.intervalMs * settings.cpuBudget) / 100 }),
-    docker,
+    [docker],
     settings.procRoot,
     { hostname: os.hostname(), kernel: os.release(), cpus: os.cpus().length, bootTime: constants.bootTime },
     settings.intervalMs,

@@ -33,6 +33,10 @@ const processes: fc.Arbitrary<ProcessInfo[]> = fc
   .chain((pids) => fc.tuple(...pids.sort((a, b) => a - b).map((p) => processFields.map((f): ProcessInfo => ({ pid: p, ...f })))));
 const container: fc.Arbitrary<ContainerInfo> = fc.record({
   id: fc.constantFrom('aaa', 'bbb'),
+  engine: fc.constantFrom('docker' as const, 'podman' as const),
+  namespace: fc.option(fc.constant('moby')),
+  source: fc.constantFrom('api' as const, 'proc' as const),
+  exitCode: fc.option(fc.integer({ min: 0, max: 255 })),
   name: fc.constantFrom('db', 'web'),
   image: fc.constant('redis:7'),
   state: fc.constantFrom('running', 'exited'),
@@ -48,12 +52,16 @@ const hostInfo: fc.Arbitrary<HostInfo> = fc.record({
   kernel: fc.constant('6.1.0'),
   cpus: fc.constantFrom(2, 4),
   bootTime: fc.integer({ min: 0, max: 2 }),
-  docker: fc.record({
-    state: fc.constantFrom('connected' as const, 'disconnected' as const, 'connecting' as const),
-    endpoint: fc.constant('unix:///var/run/docker.sock'),
-    version: fc.option(fc.constant('27.0.0')),
-    error: fc.option(fc.constant('connect ENOENT')),
-  }),
+  engines: fc.array(
+    fc.record({
+      kind: fc.constantFrom('docker' as const, 'podman' as const),
+      state: fc.constantFrom('connected' as const, 'disconnected' as const, 'connecting' as const),
+      endpoint: fc.constant('unix:///var/run/docker.sock'),
+      version: fc.option(fc.constant('27.0.0')),
+      error: fc.option(fc.constant('connect ENOENT')),
+    }),
+    { maxLength: 2 },
+  ),
 });
 const snapshot: fc.Arbitrary<Snapshot> = fc.record({
   processes,
@@ -73,7 +81,7 @@ const base: Snapshot = {
     kernel: '6.1.0',
     cpus: 2,
     bootTime: 0,
-    docker: { state: 'connected', endpoint: 'unix:///var/run/docker.sock', version: '27.0.0', error: null },
+    engines: [{ kind: 'docker', state: 'connected', endpoint: 'unix:///var/run/docker.sock', version: '27.0.0', error: null }],
   },
   takenAt: 1000,
 };
@@ -146,6 +154,10 @@ describe('diffSnapshots and applyDiff', () => {
   it('diffSnapshots sends the whole container list when it changes to empty', () => {
     const db: ContainerInfo = {
       id: 'aaa',
+      engine: 'docker',
+      namespace: 'moby',
+      source: 'api',
+      exitCode: null,
       name: 'db',
       image: 'redis:7',
       state: 'running',

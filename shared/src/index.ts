@@ -19,12 +19,14 @@ export { buildTree } from './build-tree.ts';
 export type { TreeNode, TreeOptions, TreeView } from './build-tree.ts';
 export { attachContainerPids } from './attach-container-pids.ts';
 export { maskEnvironment, isSecretVar } from './mask-environment.ts';
+export { buildContainerDetail } from './build-container-detail.ts';
+export type { ContainerConfig } from './build-container-detail.ts';
 export { diffSnapshots } from './diff-snapshots.ts';
 export { applyDiff } from './apply-diff.ts';
 export { sameData } from './same-data.ts';
 export { stabiliseMetrics } from './stabilise-metrics.ts';
-export { processInfoSchema, containerInfoSchema, hostInfoSchema, dockerStatusSchema, snapshotSchema, runtimeRoleSchema } from './model.ts';
-export type { ProcessInfo, ContainerInfo, HostInfo, DockerStatus, Snapshot } from './model.ts';
+export { processInfoSchema, containerInfoSchema, hostInfoSchema, engineStatusSchema, engineKindSchema, snapshotSchema, runtimeRoleSchema } from './model.ts';
+export type { ProcessInfo, ContainerInfo, HostInfo, EngineStatus, EngineKind, Snapshot } from './model.ts';
 export { processDetailSchema, containerDetailSchema, environViewSchema, envVarViewSchema } from './detail.ts';
 export type { ProcessDetail, ContainerDetail, EnvironView, EnvVarView } from './detail.ts';
 export {

@@ -43,9 +43,21 @@ export const processInfoSchema = z
   .strict();
 export type ProcessInfo = z.infer<typeof processInfoSchema>;
 
+/** Who runs a container: an engine with an API (Docker, Podman) or bare containerd (Kubernetes nodes, `ctr`). */
+export const engineKindSchema = z.enum(['docker', 'podman', 'containerd']);
+export type EngineKind = z.infer<typeof engineKindSchema>;
+
 export const containerInfoSchema = z
   .object({
     id: z.string(),
+    /** The engine that owns it; with several engines on one host, this tells them apart. */
+    engine: engineKindSchema,
+    /** containerd's namespace (`moby` for Docker, `k8s.io` for Kubernetes), when known. */
+    namespace: z.string().nullable(),
+    /** Where the facts came from: the engine's API, or `/proc` and the shim's arguments alone. */
+    source: z.enum(['api', 'proc']),
+    /** Exit code of a stopped container, when the engine says. */
+    exitCode: z.number().int().nullable(),
     name: z.string(),
     image: z.string(),
     /** Engine state: created, running, paused, restarting, exited, dead. */
@@ -64,8 +76,9 @@ export const containerInfoSchema = z
   .strict();
 export type ContainerInfo = z.infer<typeof containerInfoSchema>;
 
-export const dockerStatusSchema = z
+export const engineStatusSchema = z
   .object({
+    kind: engineKindSchema,
     state: z.enum(['connected', 'disconnected', 'connecting']),
     /** Where the server looks for the engine, e.g. `unix:///var/run/docker.sock`. */
     endpoint: z.string(),
@@ -73,7 +86,7 @@ export const dockerStatusSchema = z
     error: z.string().nullable(),
   })
   .strict();
-export type DockerStatus = z.infer<typeof dockerStatusSchema>;
+export type EngineStatus = z.infer<typeof engineStatusSchema>;
 
 export const hostInfoSchema = z
   .object({
@@ -82,7 +95,8 @@ export const hostInfoSchema = z
     cpus: z.number().int(),
     /** Milliseconds since the epoch. */
     bootTime: z.number(),
-    docker: dockerStatusSchema,
+    /** Every engine the server watches, Docker first when configured. */
+    engines: z.array(engineStatusSchema),
   })
   .strict();
 export type HostInfo = z.infer<typeof hostInfoSchema>;

@@ -31,6 +31,10 @@ const snapshot: Snapshot = {
   containers: [
     {
       id: ID,
+      engine: 'docker',
+      namespace: 'moby',
+      source: 'api',
+      exitCode: null,
       name: 'db',
       image: 'redis:7',
       state: 'running',
@@ -47,7 +51,7 @@ const snapshot: Snapshot = {
     kernel: '6.1.0-18-amd64',
     cpus: 2,
     bootTime: 1_795_923_896_000,
-    docker: { state: 'connected', endpoint: 'unix:///var/run/docker.sock', version: '27.3.1', error: null },
+    engines: [{ kind: 'docker', state: 'connected', endpoint: 'unix:///var/run/docker.sock', version: '27.3.1', error: null }],
   },
   takenAt: 1_795_924_700_000,
 };

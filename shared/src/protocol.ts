@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { containerInfoSchema, hostInfoSchema, processInfoSchema, snapshotSchema } from './model.ts';
 
 /** Bumped on any incompatible change; the first server message carries it. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 /** Frames larger than this are refused on both sides. */
 export const MAX_CLIENT_FRAME_BYTES = 4096;
 

@@ -31,6 +31,10 @@ export function testProcess(pid: number, ppid: number, extra: Partial<ProcessInf
 export function testContainer(id: string, name: string, pids: number[], extra: Partial<ContainerInfo> = {}): ContainerInfo {
   return {
     id,
+    engine: 'docker',
+    namespace: 'moby',
+    source: 'api',
+    exitCode: null,
     name,
     image: 'redis:alpine',
     state: 'running',
@@ -48,7 +52,13 @@ export function testSnapshot(processes: ProcessInfo[], containers: ContainerInfo
   return {
     processes,
     containers,
-    host: { hostname: 'h', kernel: '6', cpus: 2, bootTime: 0, docker: { state: 'connected', endpoint: 'unix:///d.sock', version: '1', error: null } },
+    host: {
+      hostname: 'h',
+      kernel: '6',
+      cpus: 2,
+      bootTime: 0,
+      engines: [{ kind: 'docker', state: 'connected', endpoint: 'unix:///d.sock', version: '1', error: null }],
+    },
     takenAt,
   };
 }

@@ -166,7 +166,7 @@ export function App() {
 
   const exportName = `proclens-${snapshot?.host.hostname ?? 'host'}-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '')}`;
   const alive = useMemo(() => new Set(byPid.keys()), [byPid]);
-  const docker = snapshot?.host.docker;
+  const docker = snapshot?.host.engines.find((e) => e.kind === 'docker');
   return (
     <div className="app">
       <header className="topbar">

@@ -1,8 +1,8 @@
-import type { ContainerInfo, DockerStatus } from '@proclens/shared';
+import type { ContainerInfo, EngineStatus } from '@proclens/shared';
 
 interface Props {
   containers: readonly ContainerInfo[];
-  docker: DockerStatus;
+  docker: EngineStatus;
   selectedId: string | null;
   onSelect: (id: string | null) => void;
 }

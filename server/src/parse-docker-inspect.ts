@@ -1,6 +1,6 @@
 import type { ContainerInspectInfo } from 'dockerode';
-import { maskEnvironment, parseEnvEntry } from '@proclens/shared';
-import type { ContainerDetail, ContainerInfo } from '@proclens/shared';
+import { parseEnvEntry } from '@proclens/shared';
+import type { ContainerConfig } from '@proclens/shared';
 
 /** The engine writes "0001-01-01T00:00:00Z" for "never". */
 function parseEngineTime(text: string | undefined): number | null {
@@ -8,20 +8,14 @@ function parseEngineTime(text: string | undefined): number | null {
   return Number.isFinite(ms) && ms > 0 ? ms : null;
 }
 
-/** Trims `docker inspect` to the detail view. Pure. */
-export function buildContainerDetail(container: ContainerInfo, inspect: ContainerInspectInfo, revealSecrets: boolean): ContainerDetail {
-  const labels = inspect.Config?.Labels ?? {};
+/**
+ * `docker inspect` (Docker's API, or Podman's compatible one) in the project's own terms: the one
+ * place dockerode's shapes are read, so the rest of the server never sees them. Pure.
+ */
+export function parseDockerInspect(inspect: ContainerInspectInfo): ContainerConfig {
   const entrypoint = inspect.Config?.Entrypoint;
   const cmd = inspect.Config?.Cmd;
-  const ports = Object.entries(inspect.NetworkSettings?.Ports ?? {}).flatMap(([port, bindings]) =>
-    (bindings ?? []).map((b) => ({ container: port, hostIp: b.HostIp ?? '', hostPort: b.HostPort ?? '' })),
-  );
-  const project = labels['com.docker.compose.project'];
-  const service = labels['com.docker.compose.service'];
-  const pod = labels['io.kubernetes.pod.name'];
-  const namespace = labels['io.kubernetes.pod.namespace'];
   return {
-    container,
     startedAt: parseEngineTime(inspect.State?.StartedAt),
     finishedAt: parseEngineTime(inspect.State?.FinishedAt),
     restartCount: inspect.RestartCount ?? 0,
@@ -30,10 +24,11 @@ export function buildContainerDetail(container: ContainerInfo, inspect: Containe
     workingDir: inspect.Config?.WorkingDir ?? '',
     init: (inspect.HostConfig as { Init?: boolean | null } | undefined)?.Init === true,
     networkMode: inspect.HostConfig?.NetworkMode ?? '',
-    env: maskEnvironment((inspect.Config?.Env ?? []).map(parseEnvEntry), revealSecrets),
+    env: (inspect.Config?.Env ?? []).map(parseEnvEntry),
     mounts: (inspect.Mounts ?? []).map((m) => ({ type: m.Type ?? '', source: m.Source ?? '', destination: m.Destination ?? '', readWrite: m.RW !== false })),
-    ports,
-    compose: project && service ? { project, service } : null,
-    kubernetes: pod && namespace ? { pod, namespace } : null,
+    ports: Object.entries(inspect.NetworkSettings?.Ports ?? {}).flatMap(([port, bindings]) =>
+      (bindings ?? []).map((b) => ({ container: port, hostIp: b.HostIp ?? '', hostPort: b.HostPort ?? '' })),
+    ),
+    labels: inspect.Config?.Labels ?? {},
   };
 }
