@@ -13,6 +13,8 @@
 # snapshotter. Unless LAB_NO_DB=1, `ctr -n k8s.io run` starts `redis-0` the way a kubelet lays
 # it out: cgroup /kubepods/besteffort/pod<uid>/redis-0 and the CRI labels
 # io.kubernetes.pod.name=redis-0, io.kubernetes.pod.namespace=lab, io.kubernetes.container.name=redis.
+# Give `ctr run` --runc-root DIR/runc, as this script does: runc keeps its state by namespace and
+# id under /run/containerd/runc otherwise, shared with every other containerd on the host.
 # The last line on stdout is  export CONTAINERD_ADDRESS=DIR/c.sock  (read by ctr).
 set -euo pipefail
 
@@ -109,7 +111,7 @@ if [ "${LAB_NO_DB:-0}" != 1 ] && ! c -n k8s.io task ls -q 2>/dev/null | grep -qx
   c -n k8s.io container rm redis-0 >/dev/null 2>&1 || true
   log "starting k8s.io/redis-0 in a kubepods cgroup with CRI labels"
   echo kubepods/besteffort/pod6d1c9a4e-2b7f-4c3d-9e8a-0f5b4c3d2e1a >>"$DIR/cgroups"
-  c -n k8s.io run -d --snapshotter native \
+  c -n k8s.io run -d --snapshotter native --runc-root "$DIR/runc" \
     --cgroup kubepods/besteffort/pod6d1c9a4e-2b7f-4c3d-9e8a-0f5b4c3d2e1a/redis-0 \
     --label io.kubernetes.pod.name=redis-0 --label io.kubernetes.pod.namespace=lab \
     --label io.kubernetes.container.name=redis \

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import { buildContainerdEndpoints } from '@proclens/shared';
 import type { Router } from 'express';
 import { createAccess, generateToken } from './access.ts';
 import type { Access } from './access.ts';
@@ -9,9 +10,11 @@ import { buildBannerUrls } from './build-banner.ts';
 import type { BannerUrl } from './build-banner.ts';
 import type { ContainerEngine } from './container-engine.ts';
 import { createApp } from './create-app.ts';
+import { ContainerdWatcher } from './containerd-watcher.ts';
 import { createLiveApi } from './create-live-api.ts';
 import { parseDockerEndpoint } from './docker-endpoint.ts';
 import { DockerWatcher } from './docker-watcher.ts';
+import { isSocket } from './is-socket.ts';
 import type { Logger } from './logger.ts';
 import type { Settings } from './parse-cli.ts';
 import { ProcScanner } from './proc-scanner.ts';
@@ -45,12 +48,24 @@ export interface Mode {
   stop(): Promise<void> | void;
 }
 
+/** Where rootful Podman's API listens when its service (podman.socket) runs. */
+const DEFAULT_PODMAN_SOCKET = '/run/podman/podman.sock';
+
 /** The live host: the /proc scanner, every engine, and the monitor joining them. */
 export function createLiveMode(settings: Settings, log: Logger): Mode {
   const probe = readProcDir(settings.procRoot);
   if (!probe.ok) throw new Error(`cannot read ${settings.procRoot}: ${probe.message}`);
   const constants = readHostConstants(settings.procRoot);
-  const engines: ContainerEngine[] = [new DockerWatcher(parseDockerEndpoint(settings.dockerHost ?? undefined), () => monitor.tickSoon(), log)];
+  const tickSoon = () => monitor.tickSoon();
+  // Docker first, then Podman's Docker-compatible API, then containerd's own: the first to list a
+  // container owns it. containerd is asked on the sockets the shims name (fed from each snapshot).
+  const podmanHost = settings.podmanHost ?? (isSocket(DEFAULT_PODMAN_SOCKET) ? `unix://${DEFAULT_PODMAN_SOCKET}` : null);
+  const containerd = new ContainerdWatcher(settings.procRoot, tickSoon, log);
+  const engines: ContainerEngine[] = [
+    new DockerWatcher(parseDockerEndpoint(settings.dockerHost ?? undefined), tickSoon, log),
+    ...(podmanHost ? [new DockerWatcher(parseDockerEndpoint(podmanHost), tickSoon, log, 'podman')] : []),
+    containerd,
+  ];
   const scanner = new ProcScanner(settings.procRoot, constants, { refreshBudgetMs: (settings.intervalMs * settings.cpuBudget) / 100 });
   const monitor = new ProcessMonitor(
     scanner,
@@ -60,6 +75,7 @@ export function createLiveMode(settings: Settings, log: Logger): Mode {
     settings.intervalMs,
     log,
   );
+  monitor.subscribe((next) => containerd.watch(buildContainerdEndpoints(next.processes)));
   const api = createLiveApi({
     feed: monitor,
     procRoot: settings.procRoot,

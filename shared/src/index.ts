@@ -21,6 +21,8 @@ export { attachContainerPids } from './attach-container-pids.ts';
 export { buildServedQuery, buildServedAttribution } from './build-served-attribution.ts';
 export type { ServedProcess } from './build-served-attribution.ts';
 export { buildProcContainers } from './build-proc-containers.ts';
+export { buildContainerdEndpoints } from './build-containerd-endpoints.ts';
+export type { ContainerdEndpoint } from './build-containerd-endpoints.ts';
 export { maskEnvironment, isSecretVar } from './mask-environment.ts';
 export { buildContainerDetail } from './build-container-detail.ts';
 export type { ContainerConfig } from './build-container-detail.ts';
