@@ -19,13 +19,14 @@ refs_dir() {
 # (whose command lines may name DIR too) are never included.
 lab_tree() {
   local -A parent=() mark=() mine=()
-  local p pid stat ppid changed
+  local p pid stat ppid changed f
+  # Builtins only in this loop: a host may run thousands of processes, and a fork each is slow.
   for p in /proc/[0-9]*; do
     pid="${p#/proc/}"
-    stat="$(cat "$p/stat" 2>/dev/null)" || continue
+    read -r stat 2>/dev/null <"$p/stat" || continue
     stat="${stat##*) }"
-    read -r _ ppid _ <<<"$stat"
-    parent[$pid]="$ppid"
+    ppid="${stat#* }"
+    parent[$pid]="${ppid%% *}"
   done
   for pid in $$ $BASHPID; do
     while [ -n "$pid" ] && [ "$pid" != 0 ] && [ -z "${mine[$pid]:-}" ]; do
@@ -33,8 +34,11 @@ lab_tree() {
       pid="${parent[$pid]:-}"
     done
   done
-  for pid in "${!parent[@]}"; do
-    [ -n "${mine[$pid]:-}" ] && continue
+  # Candidates in one pass each: command lines holding DIR, working directories under it.
+  for f in $(grep -lsF -- "$DIR" /proc/[0-9]*/cmdline; find /proc/[0-9]*/cwd -maxdepth 0 \( -lname "$DIR" -o -lname "$DIR/*" \) 2>/dev/null); do
+    pid="${f#/proc/}"
+    pid="${pid%%/*}"
+    [ -n "${parent[$pid]:-}" ] && [ -z "${mine[$pid]:-}" ] || continue
     # A subshell of this script: its parent chain reaches $$.
     p="${parent[$pid]}"
     while [ -n "$p" ] && [ "$p" != 0 ] && [ "$p" != $$ ]; do p="${parent[$p]:-}"; done
@@ -54,4 +58,3 @@ lab_tree() {
   done
   printf '%s\n' "${!mark[@]}"
 }
-

@@ -87,7 +87,7 @@ if [ -s "$DIR/user" ]; then
   name="$(tr -dc 'a-z0-9_-' <"$DIR/user")"
   if [ -n "$name" ] && uid="$(id -u "$name" 2>/dev/null)" && [ "$uid" != 0 ]; then
     # shellcheck disable=SC2046
-    stop_pids TERM $(for p in /proc/[0-9]*; do [ "$(stat -c %u "$p" 2>/dev/null)" = "$uid" ] && printf '%s ' "${p#/proc/}"; done)
+    stop_pids TERM $(pgrep -U "$uid")
     userdel "$name" 2>/dev/null || log "could not remove user $name"
   fi
 fi

@@ -14,7 +14,8 @@ interface Found {
  * pod's shim serves the sandbox and runs the pod's other containers too). What is known comes from
  * the runtime process's arguments and the container's processes alone: the engine (a conmon is
  * Podman's; a shim in containerd's `moby` namespace is Docker's, any other is containerd's), the
- * namespace (`-namespace`), the name (conmon's `-n`; a shim knows only the id), the init (the child
+ * namespace (`-namespace`), the name (conmon's `-n`; a shim knows only the id, so a 64-hex id is
+ * shortened to 12 as `docker ps` does), the init (the child
  * that is pid 1 in its own pid namespace) and its command line. No image, no labels: the page says
  * so (`source: 'proc'`). `pids` are left empty for `attachContainerPids`. Pure.
  */
@@ -32,7 +33,7 @@ export function buildProcContainers(processes: readonly ProcessInfo[], listedIds
     const ids = [served.id, ...(childrenOf.get(runtime.pid) ?? []).map((c) => c.containerId)];
     for (const id of ids) {
       if (id === null || listedIds.has(id) || found.has(id)) continue;
-      found.set(id, { runtime, engine: served.engine, namespace: served.namespace, name: id === served.id ? served.name : id });
+      found.set(id, { runtime, engine: served.engine, namespace: served.namespace, name: id === served.id ? served.name : shortName(id) });
     }
   }
   const containers: ContainerInfo[] = [];
@@ -58,12 +59,17 @@ export function buildProcContainers(processes: readonly ProcessInfo[], listedIds
   return containers.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 }
 
+function shortName(id: string): string {
+  return /^[0-9a-f]{64}$/.test(id) ? id.slice(0, 12) : id;
+}
+
 /** What a shim or a container's (not an exec session's) conmon says it serves. */
 function describeRuntime(p: ProcessInfo): { id: string; engine: EngineKind; namespace: string | null; name: string } | null {
   if (p.role === 'shim') {
     const { id, namespace } = parseShimArgs(p.argv);
     if (!id) return null;
-    return { id, engine: namespace === 'moby' ? 'docker' : 'containerd', namespace, name: id };
+    // A 64-hex id is named by its first 12 characters, as `docker ps` and `crictl ps` show it.
+    return { id, engine: namespace === 'moby' ? 'docker' : 'containerd', namespace, name: shortName(id) };
   }
   if (p.role === 'conmon') {
     const args = parseConmonArgs(p.argv);

@@ -51,12 +51,12 @@ describe.each(SCENES)('the %s capture', (name) => {
 
   it('builds from /proc alone the containers its runtime lists, with engine, namespace, name and init', () => {
     const built = buildProcContainers(attribute(scene), new Set());
-    // A conmon names its container (-n); a shim knows only the id.
+    // A conmon names its container (-n); a shim knows only the id, shown short when it is 64 hex.
     const expected = scene.runtime.containers.map((c) => ({
       id: c.id,
       engine: scene.runtime.engine,
       namespace: c.namespace,
-      name: scene.runtime.engine === 'podman' ? c.name : c.id,
+      name: scene.runtime.engine === 'podman' ? c.name : /^[0-9a-f]{64}$/.test(c.id) ? c.id.slice(0, 12) : c.id,
       pid: c.init,
       source: 'proc',
     }));

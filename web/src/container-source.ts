@@ -32,5 +32,5 @@ export function formatPod(c: ContainerInfo): string | null {
 /** The runtime's own command that lists the same processes, to run by hand. Pure. */
 export function formatTopCommand(c: ContainerInfo): string {
   if (c.engine === 'containerd') return `ctr -n ${c.namespace ?? 'default'} task ps ${c.id}`;
-  return `${c.engine} top ${c.engine === 'docker' && c.source === 'proc' ? c.id.slice(0, 12) : c.name}`;
+  return `${c.engine} top ${c.name}`;
 }
