@@ -20,7 +20,7 @@ export async function sh(command: string, args: readonly string[], env: Record<s
     return stdout;
   } catch (err) {
     const e = err as { stderr?: string; message: string };
-    throw new Error(`${command} ${args.join(' ')} failed: ${e.stderr?.trim() || e.message}`);
+    throw new Error(`${command} ${args.join(' ')} failed: ${e.stderr?.trim() || e.message}`, { cause: err });
   }
 }
 
