@@ -171,6 +171,7 @@ export class ContainerdWatcher implements ContainerEngine {
   }
 
   private dialPath(e: ContainerdEndpoint): string {
+    if (e.pid === null) return e.address;
     const own = readProcLink(`${this.procRoot}/self/ns/mnt`);
     const theirs = readProcLink(`${this.procRoot}/${e.pid}/ns/mnt`);
     const through = `${this.procRoot}/${e.pid}/root${e.address}`;

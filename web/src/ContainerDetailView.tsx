@@ -31,13 +31,13 @@ export function ContainerDetailView({
     <div className="container-detail" data-testid="container-detail">
       <dl className="facts compact">
         <dt>Engine</dt>
-        <dd data-testid="container-source">
+        <dd className="prose" data-testid="container-source">
           {formatEngine(container)}, {formatSource(container)}
         </dd>
         {pod ? (
           <>
             <dt>Kubernetes</dt>
-            <dd data-testid="container-pod">{pod} (CRI labels in containerd&apos;s metadata)</dd>
+            <dd className="prose" data-testid="container-pod">{pod} (CRI labels in containerd&apos;s metadata)</dd>
           </>
         ) : null}
         {state.kind === 'ok' ? <InspectFacts d={state.value} /> : null}
