@@ -54,7 +54,13 @@ test("no Docker API: the containers come from containerd's own metadata, with na
   const s = await waitForSnapshot(base(), (x) => CONTAINERS.every((c) => byId(x, c.id)?.source === 'api') && x);
   expect(s.host.engines.find((e) => e.kind === 'docker')?.state).toBe('disconnected');
   expect(s.host.engines.find((e) => e.kind === 'containerd')).toMatchObject({ state: 'connected', endpoint: expect.stringContaining(`${dir}/c.sock`) });
-  expect(byId(s, 'e2e-redis')).toMatchObject({ engine: 'containerd', namespace: 'k8s.io', image: IMAGE, state: 'running', labels: expect.objectContaining(LABELS) });
+  expect(byId(s, 'e2e-redis')).toMatchObject({
+    engine: 'containerd',
+    namespace: 'k8s.io',
+    image: IMAGE,
+    state: 'running',
+    labels: expect.objectContaining(LABELS),
+  });
   expect(byId(s, 'e2e-web')).toMatchObject({ engine: 'containerd', namespace: 'lab', command: 'sleep 1000', state: 'running' });
 });
 
@@ -102,7 +108,14 @@ test('with containerd stopped the shims keep the containers running, and the pag
   expect(s.host.engines.find((e) => e.kind === 'containerd')?.state).toBe('disconnected');
   for (const c of CONTAINERS) {
     // The same container, its namespace from the shim's -namespace, its processes from /proc; no labels.
-    expect(byId(s, c.id)).toMatchObject({ engine: 'containerd', namespace: c.namespace, state: 'running', pid: byId(before, c.id)?.pid, labels: {}, image: '' });
+    expect(byId(s, c.id)).toMatchObject({
+      engine: 'containerd',
+      namespace: c.namespace,
+      state: 'running',
+      pid: byId(before, c.id)?.pid,
+      labels: {},
+      image: '',
+    });
     expect(byId(s, c.id)?.pids).toEqual(byId(before, c.id)?.pids);
   }
   await page.goto(pageUrl('', base()));
