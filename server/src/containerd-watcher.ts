@@ -126,6 +126,10 @@ export class ContainerdWatcher implements ContainerEngine {
     const errors: string[] = [];
     let version: string | null = null;
     for (const target of targets) {
+      if (target.dial === null) {
+        errors.push(`${target.address}: no containerd listens there (its shims run on)`);
+        continue;
+      }
       const client = this.clients.get(target.dial) ?? new ContainerdClient(target.dial);
       this.clients.set(target.dial, client);
       try {
@@ -161,17 +165,21 @@ export class ContainerdWatcher implements ContainerEngine {
     if (changed) this.onChange();
   }
 
-  /** The shims' sockets, plus the default one when it exists; each with the path to dial. */
-  private targets(): Array<{ address: string; dial: string }> {
-    const targets = this.endpoints.map((e) => ({ address: e.address, dial: this.dialPath(e) }));
+  /**
+   * The shims' sockets, plus the default one when it exists; each with the path to dial. A socket
+   * is dialled only when a containerd process listens on it (per /proc): a shim's argv alone,
+   * which anyone can write, never makes the server connect somewhere.
+   */
+  private targets(): Array<{ address: string; dial: string | null }> {
+    const targets: Array<{ address: string; dial: string | null }> = this.endpoints.map((e) => ({ address: e.address, dial: this.dialPath(e) }));
     if (!targets.some((t) => t.address === this.defaultSocket) && isSocket(this.defaultSocket)) {
       targets.push({ address: this.defaultSocket, dial: this.defaultSocket });
     }
     return targets;
   }
 
-  private dialPath(e: ContainerdEndpoint): string {
-    if (e.pid === null) return e.address;
+  private dialPath(e: ContainerdEndpoint): string | null {
+    if (e.pid === null) return null;
     const own = readProcLink(`${this.procRoot}/self/ns/mnt`);
     const theirs = readProcLink(`${this.procRoot}/${e.pid}/ns/mnt`);
     const through = `${this.procRoot}/${e.pid}/root${e.address}`;

@@ -84,7 +84,7 @@ export class DockerWatcher implements ContainerEngine {
       events.on('end', () => this.disconnected(new Error('event stream ended')));
       this.failures = 0;
       this.setStatus({ state: 'connected', version: version.Version ?? null, error: null });
-      this.log.info('docker connected', { endpoint: this.status.endpoint, version: version.Version });
+      this.log.info(`${this.kind} connected`, { endpoint: this.status.endpoint, version: version.Version });
       this.scheduleRefresh(RESYNC_MS);
     } catch (err) {
       this.disconnected(err);
@@ -95,7 +95,7 @@ export class DockerWatcher implements ContainerEngine {
     if (this.stopped) return;
     this.closeEvents();
     const message = err instanceof Error ? err.message : String(err);
-    if (this.status.state !== 'disconnected') this.log.warn('docker unreachable', { endpoint: this.status.endpoint, error: message });
+    if (this.status.state !== 'disconnected') this.log.warn(`${this.kind} unreachable`, { endpoint: this.status.endpoint, error: message });
     this.list = [];
     this.setStatus({ state: 'disconnected', version: null, error: message });
     const delay = BACKOFF_MS[Math.min(this.failures, BACKOFF_MS.length - 1)] ?? 4000;
