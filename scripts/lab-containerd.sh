@@ -19,21 +19,10 @@
 set -euo pipefail
 
 SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
-exec 3>&1 1>&2
-log() { printf 'lab-containerd: %s\n' "$*" >&2; }
-die() { printf 'lab-containerd: error: %s\n' "$*" >&2; exit 1; }
-
-DIR="${1:-}"
-[ -n "$DIR" ] || die "usage: $0 DIR"
-[ "$(id -u)" = 0 ] || die "must run as root"
-PATH="$PATH:/usr/sbin:/sbin:/usr/bin:/bin"
-for bin in containerd ctr containerd-shim-runc-v2 runc redis-server busybox sha256sum; do
-  command -v "$bin" >/dev/null 2>&1 || die "missing $bin; install with: apt-get install -y containerd redis-server busybox-static"
-done
-mkdir -p "$DIR"
-DIR="$(cd "$DIR" && pwd -P)"
-[ "${#DIR}" -le 70 ] || die "lab directory path too long (${#DIR} chars, max 70; unix socket paths are limited): $DIR"
-case "$DIR" in *[\"\\\ ]*) die "lab directory must not contain quotes, backslashes or spaces: $DIR" ;; esac
+# shellcheck source=lab-lib.sh
+source "$SCRIPTS/lab-lib.sh"
+LAB_ARG="${1:-}"
+lab_start lab-containerd 70 "containerd redis-server busybox-static" containerd ctr containerd-shim-runc-v2 runc redis-server busybox sha256sum
 t0=$SECONDS
 SOCK="$DIR/c.sock"
 IMAGE=docker.io/library/redis:alpine
@@ -52,21 +41,13 @@ printf '#!/bin/sh\nexec ctr -a "%s" "$@"\n' "$SOCK" >"$DIR/ctr"
 chmod 0755 "$DIR/ctr"
 c() { "$DIR/ctr" "$@"; }
 
-pid="$(tr -dc '0-9' 2>/dev/null <"$DIR/containerd.pid" || true)"
-if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && c version >/dev/null 2>&1; then
+pid="$(lab_pid containerd.pid)"
+if [ -n "$pid" ] && c version >/dev/null 2>&1; then
   log "reusing containerd (pid $pid)"
 else
   rm -f "$SOCK" "$SOCK.ttrpc"
   log "starting containerd on $SOCK"
-  (
-    # No inherited pipes: a caller reading our stdout must see EOF (as in lab-up.sh).
-    for fd in /proc/self/fd/*; do
-      fd="${fd##*/}"
-      [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null
-    done
-    exec setsid containerd --config "$DIR/config.toml" </dev/null >>"$DIR/containerd.log" 2>&1
-  ) &
-  echo "$!" >"$DIR/containerd.pid"
+  start_detached containerd.pid containerd.log containerd --config "$DIR/config.toml"
   deadline=$((SECONDS + 30))
   until c version >/dev/null 2>&1; do
     [ "$SECONDS" -lt "$deadline" ] || { tail -n 20 "$DIR/containerd.log" >&2; die "containerd did not answer within 30 s"; }

@@ -1,5 +1,53 @@
 # lab-lib.sh - shell functions shared by the runtime lab scripts (sourced, not run).
-# Needs DIR set to the lab directory (absolute, no trailing slash).
+# refs_dir and lab_tree need DIR set to the lab directory (absolute, no trailing slash).
+
+# lab_start NAME MAX_LEN PACKAGES BIN...: the common start of a lab script. Keeps stdout (fd 3) for
+# the final export line, defines log and die, checks root and the programs (else names the Debian
+# packages to install), and makes DIR (from $1 of the script, passed as LAB_ARG) absolute, short
+# enough for the unix sockets under it (MAX_LEN) and free of characters the scripts cannot quote.
+lab_start() {
+  local name="$1" max="$2" packages="$3" bin
+  shift 3
+  LAB_NAME="$name"
+  exec 3>&1 1>&2
+  [ -n "$LAB_ARG" ] || die "usage: $name.sh DIR"
+  [ "$(id -u)" = 0 ] || die "must run as root"
+  PATH="$PATH:/usr/sbin:/sbin:/usr/bin:/bin"
+  for bin in "$@"; do
+    command -v "$bin" >/dev/null 2>&1 || die "missing $bin; install with: apt-get install -y $packages"
+  done
+  case "$LAB_ARG" in *[\"\\\ ]*) die "lab directory must not contain quotes, backslashes or spaces: $LAB_ARG" ;; esac
+  mkdir -p "$LAB_ARG"
+  DIR="$(cd "$LAB_ARG" && pwd -P)"
+  [ "${#DIR}" -le "$max" ] || die "lab directory path too long (${#DIR} chars, max $max; unix socket paths are limited): $DIR"
+  case "$DIR" in *[\"\\\ ]*) die "lab directory must not contain quotes, backslashes or spaces: $DIR" ;; esac
+}
+log() { printf '%s: %s\n' "${LAB_NAME:-lab}" "$*" >&2; }
+die() { printf '%s: error: %s\n' "${LAB_NAME:-lab}" "$*" >&2; exit 1; }
+
+# lab_pid FILE: the pid in DIR/FILE if that process is alive, else nothing.
+lab_pid() {
+  local pid
+  pid="$(tr -dc '0-9' 2>/dev/null <"$DIR/$1" || true)"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+  return 0
+}
+
+# start_detached PIDFILE LOG CMD...: runs CMD in its own session, detached from this script, its
+# pid in DIR/PIDFILE and its output appended to DIR/LOG. No inherited fds above 2: a caller reading
+# our stdout must see EOF (as in lab-up.sh).
+start_detached() {
+  local pidfile="$1" logfile="$2"
+  shift 2
+  (
+    for fd in /proc/self/fd/*; do
+      fd="${fd##*/}"
+      [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null
+    done
+    exec setsid "$@" </dev/null >>"$DIR/$logfile" 2>&1
+  ) &
+  echo "$!" >"$DIR/$pidfile"
+}
 
 # refs_dir PID: true if an argument of PID, or its working directory, is DIR or under it.
 refs_dir() {

@@ -17,21 +17,10 @@
 set -euo pipefail
 
 SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
-exec 3>&1 1>&2
-log() { printf 'lab-podman: %s\n' "$*" >&2; }
-die() { printf 'lab-podman: error: %s\n' "$*" >&2; exit 1; }
-
-DIR="${1:-}"
-[ -n "$DIR" ] || die "usage: $0 DIR"
-[ "$(id -u)" = 0 ] || die "must run as root (rootful Podman)"
-PATH="$PATH:/usr/sbin:/sbin:/usr/bin:/bin"
-for bin in podman conmon runc redis-server busybox; do
-  command -v "$bin" >/dev/null 2>&1 || die "missing $bin; install with: apt-get install -y podman redis-server busybox-static"
-done
-mkdir -p "$DIR"
-DIR="$(cd "$DIR" && pwd -P)"
-[ "${#DIR}" -le 70 ] || die "lab directory path too long (${#DIR} chars, max 70; unix socket paths are limited): $DIR"
-case "$DIR" in *[\"\\\ ]*) die "lab directory must not contain quotes, backslashes or spaces: $DIR" ;; esac
+# shellcheck source=lab-lib.sh
+source "$SCRIPTS/lab-lib.sh"
+LAB_ARG="${1:-}"
+lab_start lab-podman 70 "podman redis-server busybox-static curl" podman conmon runc redis-server busybox curl
 t0=$SECONDS
 
 mkdir -p "$DIR/root" "$DIR/run" "$DIR/tmp"
@@ -61,21 +50,13 @@ if ! pm image exists localhost/redis:alpine; then
 fi
 
 SOCK="$DIR/podman.sock"
-pid="$(tr -dc '0-9' 2>/dev/null <"$DIR/service.pid" || true)"
-if [ -n "$pid" ] && [ -S "$SOCK" ] && kill -0 "$pid" 2>/dev/null; then
+pid="$(lab_pid service.pid)"
+if [ -n "$pid" ] && [ -S "$SOCK" ]; then
   log "reusing the API service (pid $pid)"
 else
   rm -f "$SOCK"
   log "starting podman system service on $SOCK"
-  (
-    # No inherited pipes: a caller reading our stdout must see EOF (as in lab-up.sh).
-    for fd in /proc/self/fd/*; do
-      fd="${fd##*/}"
-      [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null
-    done
-    exec setsid "$DIR/podman" system service --time=0 "unix://$SOCK" </dev/null >>"$DIR/service.log" 2>&1
-  ) &
-  echo "$!" >"$DIR/service.pid"
+  start_detached service.pid service.log "$DIR/podman" system service --time=0 "unix://$SOCK"
   deadline=$((SECONDS + 30))
   until curl -fsS --unix-socket "$SOCK" http://d/_ping >/dev/null 2>&1; do
     [ "$SECONDS" -lt "$deadline" ] || { tail -n 20 "$DIR/service.log" >&2; die "the API service did not answer within 30 s"; }

@@ -15,24 +15,13 @@
 set -euo pipefail
 
 SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
-exec 3>&1 1>&2
-log() { printf 'lab-rootless: %s\n' "$*" >&2; }
-die() { printf 'lab-rootless: error: %s\n' "$*" >&2; exit 1; }
-
-DIR="${1:-}"
-[ -n "$DIR" ] || die "usage: $0 DIR"
-[ "$(id -u)" = 0 ] || die "must run as root (it creates the throw-away user)"
-PATH="$PATH:/usr/sbin:/sbin:/usr/bin:/bin"
+# shellcheck source=lab-lib.sh
+source "$SCRIPTS/lab-lib.sh"
+LAB_ARG="${1:-}"
 ROOTLESS="$(command -v dockerd-rootless.sh || echo /usr/share/docker.io/contrib/dockerd-rootless.sh)"
-[ -x "$ROOTLESS" ] || die "dockerd-rootless.sh not found (Debian's docker.io ships it in /usr/share/docker.io/contrib/)"
-for bin in dockerd docker rootlesskit slirp4netns newuidmap newgidmap setpriv useradd redis-server busybox; do
-  command -v "$bin" >/dev/null 2>&1 || die "missing $bin; install with: apt-get install -y docker.io rootlesskit slirp4netns uidmap redis-server busybox-static"
-done
-mkdir -p "$DIR"
-DIR="$(cd "$DIR" && pwd -P)"
 # The longest socket is DIR/xdg/docker/containerd/containerd.sock.ttrpc.
-[ "${#DIR}" -le 60 ] || die "lab directory path too long (${#DIR} chars, max 60; unix socket paths are limited): $DIR"
-case "$DIR" in *[\"\\\ ]*) die "lab directory must not contain quotes, backslashes or spaces: $DIR" ;; esac
+lab_start lab-rootless 60 "docker.io rootlesskit slirp4netns uidmap redis-server busybox-static" dockerd docker rootlesskit slirp4netns newuidmap newgidmap setpriv useradd redis-server busybox
+[ -x "$ROOTLESS" ] || die "dockerd-rootless.sh not found (Debian's docker.io ships it in /usr/share/docker.io/contrib/)"
 t0=$SECONDS
 USER_NAME="${LAB_USER:-proclens-rl}"
 SOCK="$DIR/xdg/docker.sock"
@@ -54,25 +43,16 @@ setpriv --reuid="$USER_NAME" --regid="$USER_NAME" --init-groups test -w "$DIR/xd
   die "$USER_NAME cannot reach $DIR/xdg: every directory above $DIR must be searchable by others (chmod o+x)"
 
 answers() { timeout 10 docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
-pid="$(tr -dc '0-9' 2>/dev/null <"$DIR/rootlesskit.pid" || true)"
-if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && answers; then
+pid="$(lab_pid rootlesskit.pid)"
+if [ -n "$pid" ] && answers; then
   log "reusing rootless dockerd under rootlesskit (pid $pid)"
 else
   log "starting dockerd-rootless.sh as $USER_NAME (log: $DIR/dockerd.log)"
-  (
-    # No inherited pipes: a caller reading our stdout must see EOF (as in lab-up.sh).
-    for fd in /proc/self/fd/*; do
-      fd="${fd##*/}"
-      [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null
-    done
-    # setpriv execs in place (no PAM session, unlike su), so this pid becomes rootlesskit's.
-    exec setsid setpriv --reuid="$USER_NAME" --regid="$USER_NAME" --init-groups \
-      env -i HOME="$DIR/home" XDG_RUNTIME_DIR="$DIR/xdg" PATH="$(dirname "$ROOTLESS"):/usr/sbin:/usr/bin:/sbin:/bin" \
-      "$ROOTLESS" --data-root "$DIR/data" --exec-root "$DIR/xdg/docker" --pidfile "$DIR/xdg/docker.pid" \
-      --host "unix://$SOCK" --storage-driver vfs --iptables=false --bridge=none \
-      </dev/null >>"$DIR/dockerd.log" 2>&1
-  ) &
-  echo "$!" >"$DIR/rootlesskit.pid"
+  # setpriv execs in place (no PAM session, unlike su), so the pid file holds rootlesskit's pid.
+  start_detached rootlesskit.pid dockerd.log setpriv --reuid="$USER_NAME" --regid="$USER_NAME" --init-groups \
+    env -i HOME="$DIR/home" XDG_RUNTIME_DIR="$DIR/xdg" PATH="$(dirname "$ROOTLESS"):/usr/sbin:/usr/bin:/sbin:/bin" \
+    "$ROOTLESS" --data-root "$DIR/data" --exec-root "$DIR/xdg/docker" --pidfile "$DIR/xdg/docker.pid" \
+    --host "unix://$SOCK" --storage-driver vfs --iptables=false --bridge=none
   deadline=$((SECONDS + 45))
   until answers; do
     kill -0 "$(cat "$DIR/rootlesskit.pid")" 2>/dev/null || { tail -n 30 "$DIR/dockerd.log" >&2; die "dockerd-rootless.sh exited during start-up"; }

@@ -9,10 +9,12 @@
 # containers' processes, exec'd ones included), unmounts whatever is mounted under DIR, removes
 # the empty cgroups the lab's containers left, deletes the throw-away user of a rootless lab
 # (userdel also returns its /etc/subuid and /etc/subgid ranges) and removes DIR. Never kills by
-# name (a rootless lab's leftovers by its throw-away user's uid). Safe to run twice, from a trap, or after a failed start. Always exits 0.
+# name (a rootless lab's leftovers go by its throw-away user's uid). Safe to run twice, from a
+# trap, or after a failed start. Always exits 0.
 set -uo pipefail
-
-log() { printf 'lab-runtime-down: %s\n' "$*" >&2; }
+# shellcheck source=lab-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lab-lib.sh"
+LAB_NAME=lab-runtime-down
 
 DIR="${1:-}"
 DIR="$(realpath -m -- "$DIR" 2>/dev/null || printf '%s' "$DIR")"
@@ -22,9 +24,6 @@ case "$DIR" in "" | / | /tmp | /root | /home | /var | /usr | /etc | /run)
 esac
 [ -e "$DIR" ] || { log "nothing to do for $DIR"; exit 0; }
 PATH="$PATH:/usr/sbin:/sbin:/usr/bin:/bin"
-
-# shellcheck source=lab-lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lab-lib.sh"
 
 alive() { [ -d "/proc/$1" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
 

@@ -5,6 +5,7 @@ import { isSocket } from './is-socket.ts';
 import type { Logger } from './logger.ts';
 import { parseContainerdConfig, parseContainerdList, parseContainerdNamespaces, parseContainerdVersion } from './parse-containerd.ts';
 import { ContainerdClient } from './read-containerd.ts';
+import { runOneAtATime } from './run-one-at-a-time.ts';
 import { readProcLink } from './read-proc-file.ts';
 
 /** Where a system containerd listens (Kubernetes nodes): asked even before a shim names it. */
@@ -40,8 +41,6 @@ export class ContainerdWatcher implements ContainerEngine {
   private status: EngineStatus;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
-  private refreshing: Promise<void> | undefined;
-  private refreshAgain = false;
 
   constructor(
     private readonly procRoot: string,
@@ -95,23 +94,7 @@ export class ContainerdWatcher implements ContainerEngine {
   }
 
   /** One refresh at a time; a request during one runs once more after it. */
-  private async refresh(): Promise<void> {
-    if (this.refreshing) {
-      this.refreshAgain = true;
-      return this.refreshing;
-    }
-    this.refreshing = (async () => {
-      do {
-        this.refreshAgain = false;
-        await this.listAll();
-      } while (this.refreshAgain && !this.stopped);
-    })();
-    try {
-      await this.refreshing;
-    } finally {
-      this.refreshing = undefined;
-    }
-  }
+  private readonly refresh = runOneAtATime(() => this.listAll());
 
   private async listAll(): Promise<void> {
     const targets = this.targets();
