@@ -25,6 +25,22 @@ lab_start() {
 log() { printf '%s: %s\n' "${LAB_NAME:-lab}" "$*" >&2; }
 die() { printf '%s: error: %s\n' "${LAB_NAME:-lab}" "$*" >&2; exit 1; }
 
+# lab_import_redis CLI...: builds the redis rootfs (lab-rootfs.sh) and imports it as the lab's
+# redis image with `CLI import` (docker and podman take the same -c changes). The image's name is
+# the last argument.
+lab_import_redis() {
+  local tar="$DIR/rootfs-redis.tar" image="${*: -1}"
+  local -a cli=("${@:1:$#-1}")
+  log "building image $image from the host's redis-server"
+  bash "$(dirname "${BASH_SOURCE[0]}")/lab-rootfs.sh" redis "$tar"
+  "${cli[@]}" import \
+    -c 'CMD ["redis-server","--protected-mode","no","--save","","--appendonly","no"]' \
+    -c 'WORKDIR /data' \
+    -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    "$tar" "$image" >/dev/null
+  rm -f "$tar"
+}
+
 # lab_pid FILE: the pid in DIR/FILE if that process is alive, else nothing.
 lab_pid() {
   local pid

@@ -38,16 +38,7 @@ EOF
 chmod 0755 "$DIR/podman"
 pm() { "$DIR/podman" "$@"; }
 
-if ! pm image exists localhost/redis:alpine; then
-  log "building image localhost/redis:alpine from the host's redis-server"
-  bash "$SCRIPTS/lab-rootfs.sh" redis "$DIR/rootfs-redis.tar"
-  pm import \
-    -c 'CMD ["redis-server","--protected-mode","no","--save","","--appendonly","no"]' \
-    -c 'WORKDIR /data' \
-    -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-    "$DIR/rootfs-redis.tar" localhost/redis:alpine >/dev/null
-  rm -f "$DIR/rootfs-redis.tar"
-fi
+pm image exists localhost/redis:alpine || lab_import_redis "$DIR/podman" localhost/redis:alpine
 
 SOCK="$DIR/podman.sock"
 pid="$(lab_pid service.pid)"

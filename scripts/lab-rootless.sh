@@ -61,16 +61,7 @@ else
   done
 fi
 
-if ! docker image inspect redis:alpine >/dev/null 2>&1; then
-  log "building image redis:alpine from the host's redis-server"
-  bash "$SCRIPTS/lab-rootfs.sh" redis "$DIR/rootfs-redis.tar"
-  docker import \
-    -c 'CMD ["redis-server","--protected-mode","no","--save","","--appendonly","no"]' \
-    -c 'WORKDIR /data' \
-    -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-    "$DIR/rootfs-redis.tar" redis:alpine >/dev/null
-  rm -f "$DIR/rootfs-redis.tar"
-fi
+docker image inspect redis:alpine >/dev/null 2>&1 || lab_import_redis docker redis:alpine
 
 if [ "${LAB_NO_DB:-0}" != 1 ] && [ "$(docker inspect -f '{{.State.Running}}' rdb 2>/dev/null)" != true ]; then
   docker rm -f rdb >/dev/null 2>&1 || true

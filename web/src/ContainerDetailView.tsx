@@ -37,7 +37,9 @@ export function ContainerDetailView({
         {pod ? (
           <>
             <dt>Kubernetes</dt>
-            <dd className="prose" data-testid="container-pod">{pod} (CRI labels in containerd&apos;s metadata)</dd>
+            <dd className="prose" data-testid="container-pod">
+              {pod} (CRI labels in containerd&apos;s metadata)
+            </dd>
           </>
         ) : null}
         {state.kind === 'ok' ? <InspectFacts d={state.value} /> : null}
