@@ -23,7 +23,8 @@ test.beforeAll(async () => {
   dir = await runtimeLabUp('podman');
   // A process started by `podman exec`: Podman starts one more conmon for it.
   await podman('exec', '-d', 'pdb', 'sleep', '301');
-  server = await startServer({ DOCKER_HOST }, ['--podman-host', `unix://${dir}/podman.sock`]);
+  // Found the way Podman's own clients find it: CONTAINER_HOST (the same as --podman-host).
+  server = await startServer({ DOCKER_HOST, CONTAINER_HOST: `unix://${dir}/podman.sock` });
 });
 
 test.afterAll(async () => {

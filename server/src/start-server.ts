@@ -17,6 +17,7 @@ import { DockerWatcher } from './docker-watcher.ts';
 import { isSocket } from './is-socket.ts';
 import type { Logger } from './logger.ts';
 import type { Settings } from './parse-cli.ts';
+import { DEFAULT_PODMAN_SOCKET, parsePodmanHost } from './podman-endpoint.ts';
 import { ProcScanner } from './proc-scanner.ts';
 import { ProcessMonitor } from './process-monitor.ts';
 import { readHostConstants } from './read-host-constants.ts';
@@ -48,9 +49,6 @@ export interface Mode {
   stop(): Promise<void> | void;
 }
 
-/** Where rootful Podman's API listens when its service (podman.socket) runs. */
-const DEFAULT_PODMAN_SOCKET = '/run/podman/podman.sock';
-
 /** The live host: the /proc scanner, every engine, and the monitor joining them. */
 export function createLiveMode(settings: Settings, log: Logger): Mode {
   const probe = readProcDir(settings.procRoot);
@@ -59,7 +57,7 @@ export function createLiveMode(settings: Settings, log: Logger): Mode {
   const tickSoon = () => monitor.tickSoon();
   // Docker first, then Podman's Docker-compatible API, then containerd's own: the first to list a
   // container owns it. containerd is asked on the sockets the shims name (fed from each snapshot).
-  const podmanHost = settings.podmanHost ?? (isSocket(DEFAULT_PODMAN_SOCKET) ? `unix://${DEFAULT_PODMAN_SOCKET}` : null);
+  const podmanHost = parsePodmanHost(settings.podmanHost, isSocket(DEFAULT_PODMAN_SOCKET));
   const containerd = new ContainerdWatcher(settings.procRoot, tickSoon, log);
   const engines: ContainerEngine[] = [
     new DockerWatcher(parseDockerEndpoint(settings.dockerHost ?? undefined), tickSoon, log),
