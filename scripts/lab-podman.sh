@@ -10,7 +10,7 @@
 #   DIR/containers.conf  default ulimits: this VM's hard limits are below Podman's defaults
 # Storage is vfs, the cgroup manager cgroupfs (there is no systemd here), events go to a file.
 # The image localhost/redis:alpine is `podman import` of lab-rootfs.sh's tarball; a container
-# named `pdb` runs it (skip with LAB_NO_DB=1). The last line on stdout is
+# named `pcache` runs it (skip with LAB_NO_DB=1). The last line on stdout is
 #   export CONTAINER_HOST=unix://DIR/podman.sock
 # which proclens reads (as --podman-host), and which turns a plain `podman` into a client of the
 # lab's service; DIR/podman ignores it and works on the storage directly.
@@ -55,10 +55,10 @@ else
   done
 fi
 
-if [ "${LAB_NO_DB:-0}" != 1 ] && [ "$(pm inspect -f '{{.State.Running}}' pdb 2>/dev/null)" != true ]; then
-  pm rm -f pdb >/dev/null 2>&1 || true
-  log "starting container pdb (localhost/redis:alpine, --network=none)"
-  pm run -d --name pdb --network=none localhost/redis:alpine >/dev/null
+if [ "${LAB_NO_DB:-0}" != 1 ] && [ "$(pm inspect -f '{{.State.Running}}' pcache 2>/dev/null)" != true ]; then
+  pm rm -f pcache >/dev/null 2>&1 || true
+  log "starting container pcache (localhost/redis:alpine, --network=none)"
+  pm run -d --name pcache --network=none localhost/redis:alpine >/dev/null
 fi
 
 log "ready in $((SECONDS - t0)) s; podman: $DIR/podman; API: unix://$SOCK"

@@ -10,7 +10,7 @@
 #   DIR/xdg/docker.sock     the engine's API (XDG_RUNTIME_DIR is DIR/xdg)
 #   DIR/rootlesskit.pid     rootlesskit's pid;  DIR/user: the user's name
 #   DIR/data                dockerd --data-root (vfs)
-# The image redis:alpine is `docker import` of lab-rootfs.sh's tarball; a container named `rdb`
+# The image redis:alpine is `docker import` of lab-rootfs.sh's tarball; a container named `rcache`
 # runs it (skip with LAB_NO_DB=1). The last line on stdout is  export DOCKER_HOST=unix://DIR/xdg/docker.sock
 set -euo pipefail
 
@@ -63,10 +63,10 @@ fi
 
 docker image inspect redis:alpine >/dev/null 2>&1 || lab_import_redis docker redis:alpine
 
-if [ "${LAB_NO_DB:-0}" != 1 ] && [ "$(docker inspect -f '{{.State.Running}}' rdb 2>/dev/null)" != true ]; then
-  docker rm -f rdb >/dev/null 2>&1 || true
-  log "starting container rdb (redis:alpine, --network=none)"
-  docker run -d --name rdb --network=none redis:alpine >/dev/null
+if [ "${LAB_NO_DB:-0}" != 1 ] && [ "$(docker inspect -f '{{.State.Running}}' rcache 2>/dev/null)" != true ]; then
+  docker rm -f rcache >/dev/null 2>&1 || true
+  log "starting container rcache (redis:alpine, --network=none)"
+  docker run -d --name rcache --network=none redis:alpine >/dev/null
 fi
 
 log "ready in $((SECONDS - t0)) s"

@@ -16,7 +16,7 @@ const IMAGE = 'docker.io/library/redis:alpine';
 const POD_CGROUP = 'kubepods/besteffort/pod3b0c6f2e-9d1a-4e7b-8c5d-2a1f0e9d8c7b';
 const CONTAINERS = [
   { id: 'e2e-redis', namespace: 'k8s.io', exec: 'sleep 303' },
-  { id: 'e2e-web', namespace: 'lab', exec: 'sleep 304' },
+  { id: 'e2e-app', namespace: 'lab', exec: 'sleep 304' },
 ] as const;
 const LABELS = { 'io.kubernetes.pod.name': 'redis-e2e', 'io.kubernetes.pod.namespace': 'shop', 'io.kubernetes.container.name': 'redis' };
 
@@ -33,11 +33,11 @@ test.beforeAll(async () => {
   await runtimeLabDown('containerd');
   dir = await runtimeLabUp('containerd', { LAB_NO_DB: '1' });
   // The cgroups runc leaves behind go with the lab (lab-runtime-down.sh reads this list).
-  appendFileSync(`${dir}/cgroups`, `${POD_CGROUP}\nlab/e2e-web\n`);
+  appendFileSync(`${dir}/cgroups`, `${POD_CGROUP}\nlab/e2e-app\n`);
   const run = ['run', '-d', '--snapshotter', 'native', '--runc-root', `${dir}/runc`];
   const labels = Object.entries(LABELS).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
   await ctr('k8s.io', ...run, '--cgroup', `${POD_CGROUP}/e2e-redis`, ...labels, IMAGE, 'e2e-redis');
-  await ctr('lab', ...run, '--env', 'PATH=/bin', IMAGE, 'e2e-web', 'sleep', '1000');
+  await ctr('lab', ...run, '--env', 'PATH=/bin', IMAGE, 'e2e-app', 'sleep', '1000');
   for (const c of CONTAINERS) await ctr(c.namespace, 'task', 'exec', '-d', '--exec-id', 'e2e', c.id, ...c.exec.split(' '));
   server = await startServer({ DOCKER_HOST: `unix://${dir}/no-docker-here.sock` });
 });
@@ -61,7 +61,7 @@ test("no Docker API: the containers come from containerd's own metadata, with na
     state: 'running',
     labels: expect.objectContaining(LABELS),
   });
-  expect(byId(s, 'e2e-web')).toMatchObject({ engine: 'containerd', namespace: 'lab', command: 'sleep 1000', state: 'running' });
+  expect(byId(s, 'e2e-app')).toMatchObject({ engine: 'containerd', namespace: 'lab', command: 'sleep 1000', state: 'running' });
 });
 
 test("every process attributed to each container is exactly what `ctr task ps` lists, the exec'd one included", async () => {
@@ -119,7 +119,7 @@ test('with containerd stopped the shims keep the containers running, and the pag
     expect(byId(s, c.id)?.pids).toEqual(byId(before, c.id)?.pids);
   }
   await page.goto(pageUrl('', base()));
-  const card = page.getByTestId('container-item').filter({ hasText: 'e2e-web' });
+  const card = page.getByTestId('container-item').filter({ hasText: 'e2e-app' });
   await expect(card.getByTestId('container-engine')).toHaveText('containerd · lab · from /proc');
   await card.click();
   await expect(page.getByTestId('container-source')).toContainText("from /proc and the shim's arguments");

@@ -22,7 +22,7 @@ test.beforeAll(async () => {
   await runtimeLabDown('podman');
   dir = await runtimeLabUp('podman');
   // A process started by `podman exec`: Podman starts one more conmon for it.
-  await podman('exec', '-d', 'pdb', 'sleep', '301');
+  await podman('exec', '-d', 'pcache', 'sleep', '301');
   // Found the way Podman's own clients find it: CONTAINER_HOST (the same as --podman-host).
   server = await startServer({ DOCKER_HOST, CONTAINER_HOST: `unix://${dir}/podman.sock` });
 });
@@ -38,45 +38,45 @@ const base = () => server?.url ?? '';
 test('Docker and Podman side by side: each container says which engine owns it', async () => {
   // Until the APIs answer, both containers already show, built from /proc (source 'proc').
   const listed = (x: Snapshot, name: string) => x.containers.some((c) => c.name === name && c.source === 'api');
-  const s = await waitForSnapshot(base(), (x) => listed(x, 'pdb') && listed(x, 'db') && x);
+  const s = await waitForSnapshot(base(), (x) => listed(x, 'pcache') && listed(x, 'db') && x);
   expect(s.host.engines.map((e) => [e.kind, e.state])).toEqual([
     ['docker', 'connected'],
     ['podman', 'connected'],
     ['containerd', expect.any(String)],
   ]);
   expect(s.host.engines[1]?.version).toMatch(/^4\./);
-  const pdb = s.containers.find((c) => c.name === 'pdb');
+  const pcache = s.containers.find((c) => c.name === 'pcache');
   const db = s.containers.find((c) => c.name === 'db');
-  expect(pdb).toMatchObject({ engine: 'podman', source: 'api', namespace: null, image: 'localhost/redis:alpine', state: 'running' });
+  expect(pcache).toMatchObject({ engine: 'podman', source: 'api', namespace: null, image: 'localhost/redis:alpine', state: 'running' });
   expect(db).toMatchObject({ engine: 'docker', source: 'api', namespace: 'moby' });
 });
 
-test("every process attributed to pdb is exactly what `podman top pdb hpid` lists, the exec'd one included", async () => {
-  const top = async () => parsePidColumn(await podman('top', 'pdb', 'hpid'));
+test("every process attributed to pcache is exactly what `podman top pcache hpid` lists, the exec'd one included", async () => {
+  const top = async () => parsePidColumn(await podman('top', 'pcache', 'hpid'));
   await expect.poll(async () => (await top()).length).toBeGreaterThanOrEqual(2);
   const expected = await top();
   const s = await waitForSnapshot(base(), (x) => {
-    const id = x.containers.find((c) => c.name === 'pdb')?.id;
+    const id = x.containers.find((c) => c.name === 'pcache')?.id;
     return id && attributed(x, id).join() === expected.join() ? x : null;
   });
-  const pdb = s.containers.find((c) => c.name === 'pdb');
-  expect(pdb?.pids).toEqual(expected);
-  expect(expected).toContain(pdb?.pid);
+  const pcache = s.containers.find((c) => c.name === 'pcache');
+  expect(pcache?.pids).toEqual(expected);
+  expect(expected).toContain(pcache?.pid);
 });
 
 test("the chain reads podman's way: API service → conmon → redis-server, and the exec session's conmon beside it", async () => {
   const service = Number(readFileSync(`${dir}/service.pid`, 'utf8').trim());
   const s = await fetchSnapshot(base());
-  const pdb = s.containers.find((c) => c.name === 'pdb');
-  const init = proc(s, pdb?.pid);
+  const pcache = s.containers.find((c) => c.name === 'pcache');
+  const init = proc(s, pcache?.pid);
   expect(init.name).toBe('redis-server');
   expect(init.nspid.at(-1)).toBe(1);
   const conmon = proc(s, init.ppid);
-  expect(conmon).toMatchObject({ role: 'conmon', ppid: 1, shimOf: pdb?.id, logicalParent: service });
+  expect(conmon).toMatchObject({ role: 'conmon', ppid: 1, shimOf: pcache?.id, logicalParent: service });
   expect(proc(s, service).role).toBe('podman');
-  const exec = s.processes.find((p) => p.containerId === pdb?.id && p.argv.join(' ') === 'sleep 301');
+  const exec = s.processes.find((p) => p.containerId === pcache?.id && p.argv.join(' ') === 'sleep 301');
   const session = proc(s, exec?.ppid);
-  expect(session).toMatchObject({ role: 'conmon', ppid: 1, shimOf: pdb?.id });
+  expect(session).toMatchObject({ role: 'conmon', ppid: 1, shimOf: pcache?.id });
   // Drawn under the container's own conmon, as a docker exec is drawn under the shim.
   expect(drawnParent(s, session).pid).toBe(conmon.pid);
 });
@@ -94,12 +94,12 @@ test('what the API says of a container follows podman by its events: stop, exit 
 
 test('the container card shows its engine, and the detail says where its facts came from', async ({ page }) => {
   await page.goto(pageUrl('', base()));
-  const card = page.getByTestId('container-item').filter({ hasText: 'pdb' });
+  const card = page.getByTestId('container-item').filter({ hasText: 'pcache' });
   await expect(card.getByTestId('container-engine')).toHaveText('Podman');
   await expect(page.getByTestId('container-item').filter({ hasText: /^db/ }).getByTestId('container-engine')).toHaveText('Docker');
   await card.click();
   await expect(page.getByTestId('container-source')).toContainText("Podman's Docker-compatible API");
-  await expect(page.getByTestId('container-detail')).toContainText('podman top pdb');
+  await expect(page.getByTestId('container-detail')).toContainText('podman top pcache');
   await expect(page.getByTestId('container-top')).toContainText('sleep 301');
   const box = await card.getByTestId('container-engine').boundingBox();
   expect(box && box.x >= 0 && box.y >= 0 && box.x + box.width <= 1280 && box.y + box.height <= 720).toBe(true);

@@ -39,7 +39,8 @@ export class ContainerdWatcher implements ContainerEngine {
   private located = new Map<string, Located>();
   private list: EngineContainer[] = [];
   private status: EngineStatus;
-  private timer: NodeJS.Timeout | undefined;
+  private resync: NodeJS.Timeout | undefined;
+  private soon: NodeJS.Timeout | undefined;
   private stopped = false;
 
   constructor(
@@ -52,12 +53,14 @@ export class ContainerdWatcher implements ContainerEngine {
   }
 
   start(): void {
-    this.schedule(0);
+    void this.refresh();
+    this.resync = setInterval(() => void this.refresh(), RESYNC_MS);
   }
 
   stop(): void {
     this.stopped = true;
-    clearTimeout(this.timer);
+    clearInterval(this.resync);
+    clearTimeout(this.soon);
     for (const client of this.clients.values()) client.close();
     this.clients.clear();
   }
@@ -66,7 +69,8 @@ export class ContainerdWatcher implements ContainerEngine {
   watch(endpoints: readonly ContainerdEndpoint[]): void {
     if (sameData(endpoints, this.endpoints)) return;
     this.endpoints = [...endpoints];
-    this.schedule(WATCH_DEBOUNCE_MS);
+    clearTimeout(this.soon);
+    if (!this.stopped) this.soon = setTimeout(() => void this.refresh(), WATCH_DEBOUNCE_MS);
   }
 
   getStatus(): EngineStatus {
@@ -87,14 +91,11 @@ export class ContainerdWatcher implements ContainerEngine {
     }
   }
 
-  private schedule(delay: number): void {
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.refresh().finally(() => this.schedule(RESYNC_MS)), delay);
+  /** One refresh at a time; a request during one runs once more after it. Never rejects. */
+  private readonly refreshOnce = runOneAtATime(() => this.listAll());
+  private refresh(): Promise<void> {
+    return this.refreshOnce().catch((err: unknown) => this.log.error('containerd refresh failed', { error: err instanceof Error ? err.message : String(err) }));
   }
-
-  /** One refresh at a time; a request during one runs once more after it. */
-  private readonly refresh = runOneAtATime(() => this.listAll());
 
   private async listAll(): Promise<void> {
     const targets = this.targets();

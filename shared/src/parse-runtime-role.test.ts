@@ -144,14 +144,14 @@ describe('roles and arguments in the runtime captures (shared/fixtures/runtimes/
 
   it('parseConmonArgs reads the container, its name, the storage root, and which conmon runs an exec session', () => {
     const scene = readRuntimeScene('podman');
-    const { id, init } = scene.runtime.containers[0] ?? { id: '', init: 0 };
+    const { id, init, name } = scene.runtime.containers[0] ?? { id: '', init: 0, name: '' };
     const conmons = scene.processes.filter((p) => p.role === 'conmon');
     const main = conmons.find((c) => scene.processes.some((p) => p.pid === init && p.ppid === c.pid));
     const session = conmons.find((c) => c !== main);
     const root = parseFlag(scene.processes.find((p) => p.role === 'podman')?.argv ?? [], 'root');
     expect(root).toMatch(/\/root$/);
-    expect(parseConmonArgs(main?.argv ?? [])).toEqual({ container: id, exec: false, name: 'pdb', root });
-    expect(parseConmonArgs(session?.argv ?? [])).toEqual({ container: id, exec: true, name: 'pdb', root });
+    expect(parseConmonArgs(main?.argv ?? [])).toEqual({ container: id, exec: false, name, root });
+    expect(parseConmonArgs(session?.argv ?? [])).toEqual({ container: id, exec: true, name, root });
   });
 
   it('parseConmonArgs answers nulls for a conmon without arguments', () => {
