@@ -169,7 +169,7 @@ describe('secrets in environments', () => {
     expect(detail.environ.vars).toEqual(
       expect.arrayContaining([
         { name: 'DB_PASSWORD', value: null, masked: true },
-        { name: 'DATABASE_URL', value: null, masked: true },
+        { name: 'DATABASE_URL', value: 'postgres://app:••••••@db/app', masked: true },
         { name: 'GREETING', value: 'hello', masked: false },
       ]),
     );
