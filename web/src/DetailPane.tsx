@@ -37,6 +37,16 @@ export function DetailPane({ pid, byPid, containers, onSelect, onClose }: Props)
   );
 }
 
+/**
+ * Why the kernel refused: a process's environ, fds and ns/exe/cwd links are readable only by its
+ * own user with no fewer capabilities, or with these two (see docs/install.md, "Least privilege").
+ */
+const NOT_PERMITTED = 'not permitted (the server needs CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH, which root has, to read it)';
+
+function denied(detail: ProcessDetail, what: ProcessDetail['notPermitted'][number]): boolean {
+  return detail.notPermitted.includes(what);
+}
+
 function Section({ title, command, children }: { title: string; command: string; children: ReactNode }) {
   return (
     <section className="detail-section">
@@ -116,7 +126,9 @@ function DetailBody({
             ? quoteArgv(detail.argv)
             : `[${p.name}] (no command line: ${p.kernelThread ? 'a kernel thread' : p.state === 'Z' ? 'a zombie' : 'not readable'})`}
         </pre>
-        {detail.exe ? <p className="muted">exe → {detail.exe}</p> : null}
+        <p className="muted" data-testid="detail-exe">
+          exe → {detail.exe ?? (denied(detail, 'exe') ? NOT_PERMITTED : 'none')} · cwd → {detail.cwd ?? (denied(detail, 'cwd') ? NOT_PERMITTED : 'none')}
+        </p>
       </Section>
       {container ? <ContainerSection container={container} /> : null}
       <Section title="Ancestry" command={`pstree -p -s ${pid}`}>
@@ -131,7 +143,11 @@ function DetailBody({
         <p className="entries" data-testid="detail-entries">
           {detail.entries.join('  ')}
         </p>
-        <p className="muted">{detail.fdCount === null ? 'Open files: not permitted.' : `${detail.fdCount} open file descriptors (ls /proc/${pid}/fd).`}</p>
+        <p className="muted">
+          {detail.fdCount !== null
+            ? `${detail.fdCount} open file descriptors (ls /proc/${pid}/fd).`
+            : `Open files: ${denied(detail, 'fd') ? NOT_PERMITTED : 'none'}.`}
+        </p>
       </Section>
       <Section title="Namespaces" command={`ls -l /proc/${pid}/ns`}>
         {p.newNamespaces.length ? (
@@ -140,6 +156,7 @@ function DetailBody({
             these resources.
           </p>
         ) : null}
+        {denied(detail, 'ns') ? <p className="notice">Namespace links: {NOT_PERMITTED}.</p> : null}
         <table className="ns" data-testid="detail-namespaces">
           <tbody>
             {detail.namespaces.map((ns) => (
@@ -213,7 +230,7 @@ function EnvironView({ detail }: { detail: ProcessDetail }) {
   const { environ } = detail;
   switch (environ.state) {
     case 'denied':
-      return <p className="notice">Not permitted: reading another user’s environment needs root (run the server as root to see it).</p>;
+      return <p className="notice">Environment: {NOT_PERMITTED}.</p>;
     case 'zeroed':
       return (
         <p className="notice" data-testid="environ-zeroed">
