@@ -15,8 +15,8 @@ export interface ProclensProcess {
   /** The token from that URL, or null when the banner printed none. */
   token: string | null;
   /** GET `pathname` the way a script would: `Authorization: Bearer <token>` when there is a token. */
-  get(pathname: string): Promise<Response>;
-  stop(): Promise<void>;
+  get: (pathname: string) => Promise<Response>;
+  stop: () => Promise<void>;
 }
 
 export interface SpawnOptions {
