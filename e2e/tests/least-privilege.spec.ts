@@ -6,8 +6,8 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { processDetailSchema } from '@proclens/shared';
 import type { ProcessDetail, Snapshot } from '@proclens/shared';
-import { apiFetch, fetchSnapshot, serverUrl } from '../api.ts';
-import { DOCKER_HOST, LAB_DIR, docker, startServer } from '../lab.ts';
+import { apiFetch, fetchSnapshot, pageUrl, serverUrl } from '../api.ts';
+import { DOCKER_HOST, LAB_DIR, docker, repoRoot, startServer } from '../lab.ts';
 import type { ServerProcess } from '../lab.ts';
 
 /**
@@ -140,7 +140,7 @@ test('as a user in the docker group with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH:
   expect(redis.containerEnv?.find((v) => v.name === 'REDIS_VERSION')).toMatchObject({ value: expect.stringMatching(/^\d/), masked: false });
 });
 
-test('in the docker group without capabilities: containers and configured environments, but no /proc secrets and no shim link', async () => {
+test('in the docker group without capabilities: containers and configured environments, but no /proc secrets and no shim link', async ({ page }) => {
   const chain = await labChain();
   const server = await startAsUser(true, false);
   const snapshot = await snapshotWhen(server.url, (s) => s.host.engines[0]?.state === 'connected' && s.containers.some((c) => c.name === 'db'));
@@ -154,6 +154,19 @@ test('in the docker group without capabilities: containers and configured enviro
   const redis = await detail(server.url, chain.redis);
   expect(redis.notPermitted).toEqual(ALL_DENIED);
   expect(redis.containerEnv?.find((v) => v.name === 'REDIS_VERSION')).toMatchObject({ value: expect.stringMatching(/^\d/), masked: false });
+
+  // What a person sees: each refused read says so, nothing is left blank.
+  await page.goto(pageUrl(`pid=${chain.dockerd}`, server.url));
+  const pane = page.getByTestId('detail-pane');
+  await expect(pane.getByTestId('detail-exe')).toContainText('exe → not permitted');
+  await expect(pane.getByTestId('detail-exe')).toContainText('cwd → not permitted');
+  for (const what of ['Open files: not permitted', 'Namespace links: not permitted', 'Environment: not permitted']) await expect(pane).toContainText(what);
+  await expect(pane.getByTestId('not-permitted')).toContainText(
+    'Not permitted to read its environment, exe link, cwd link, open files, namespace links: the server needs CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH',
+  );
+  const note = await pane.getByTestId('not-permitted').boundingBox();
+  expect(note && note.y >= 0 && note.y + note.height <= 720 && note.x + note.width <= 1280).toBe(true);
+  await page.screenshot({ path: path.join(repoRoot, 'e2e/artifacts/not-permitted-detail.png') });
 });
 
 test('with the capabilities but not in the docker group: the engine says why it is unreachable, /proc is whole', async () => {

@@ -1,9 +1,11 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { containerDetailSchema, processDetailSchema } from '@proclens/shared';
 import type { EnvVarView, ProcessDetail } from '@proclens/shared';
 import { SECRET_SAMPLES } from '@proclens/shared/testing';
-import { apiFetch, fetchSnapshot } from '../api.ts';
-import { docker } from '../lab.ts';
+import { apiFetch, fetchSnapshot, pageUrl } from '../api.ts';
+import { docker, repoRoot } from '../lab.ts';
 
 /**
  * Secrets in a container's configuration (`docker run -e`) and in a process started with
@@ -11,6 +13,8 @@ import { docker } from '../lab.ts';
  * knows, none of which may appear in any response.
  */
 
+const ARTIFACTS = path.join(repoRoot, 'e2e/artifacts');
+mkdirSync(ARTIFACTS, { recursive: true });
 const NAME = 'secrets';
 /** Argument of the exec'd sleep, to find it among db's processes. */
 const EXEC_SECONDS = '1017';
@@ -88,4 +92,27 @@ test('GET /api/processes/:pid masks the environment a docker exec -e gave a proc
   expectMasked(execd.environ.vars, text, 'exec environ');
   // db's configuration has none of them: they exist only in this process's /proc environ.
   expect(execd.containerEnv?.some((v) => v.name === 'DATABASE_URL')).toBe(false);
+});
+
+test('the detail pane shows each masked part as a mask, and nothing of the secrets', async ({ page }) => {
+  const pid = (await fetchSnapshot()).containers.find((c) => c.name === NAME)?.pid ?? 0;
+  expect(pid).toBeGreaterThan(0);
+  await page.goto(pageUrl(`pid=${pid}`));
+  const pane = page.getByTestId('detail-pane');
+  const row = (name: string) =>
+    pane
+      .locator('table.env')
+      .first()
+      .locator('tr', { has: page.locator('th', { hasText: new RegExp(`^${name}$`) }) });
+  await expect(row('DATABASE_URL').locator('td')).toHaveText('postgres://app:••••••@db:5432/app');
+  await expect(row('MYSQL_PWD').locator('td')).toHaveText('•••••• masked');
+  // The mask is drawn apart from the value (its own colour), legible and on screen.
+  const mask = row('DATABASE_URL').locator('.masked');
+  await mask.scrollIntoViewIfNeeded();
+  const box = await mask.boundingBox();
+  expect(box && box.x >= 0 && box.y >= 0 && box.x + box.width <= 1280 && box.y + box.height <= 720).toBe(true);
+  expect(Number.parseFloat(await mask.evaluate((el) => getComputedStyle(el).fontSize))).toBeGreaterThanOrEqual(11);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'secrets-detail.png') });
+  const text = await page.locator('body').innerText();
+  for (const sample of SECRET_SAMPLES) for (const secret of sample.secrets) expect(text, sample.what).not.toContain(secret);
 });

@@ -37,11 +37,34 @@ export function DetailPane({ pid, byPid, containers, onSelect, onClose }: Props)
   );
 }
 
+/** Said where the kernel refused a read; `PermissionNote` says once why. */
+const NOT_PERMITTED = 'not permitted';
+const REFUSED_NAMES: Record<ProcessDetail['notPermitted'][number], string> = {
+  environ: 'environment',
+  exe: 'exe link',
+  cwd: 'cwd link',
+  fd: 'open files',
+  ns: 'namespace links',
+};
+/** In the order the pane shows them. */
+const REFUSED_ORDER: ReadonlyArray<ProcessDetail['notPermitted'][number]> = ['environ', 'exe', 'cwd', 'fd', 'ns'];
+
 /**
- * Why the kernel refused: a process's environ, fds and ns/exe/cwd links are readable only by its
- * own user with no fewer capabilities, or with these two (see docs/install.md, "Least privilege").
+ * Why: a process's environ, fds and ns/exe/cwd links are readable only by its own user with no
+ * fewer capabilities, or with these two (docs/install.md, "Least privilege").
  */
-const NOT_PERMITTED = 'not permitted (the server needs CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH, which root has, to read it)';
+function PermissionNote({ detail }: { detail: ProcessDetail }) {
+  if (detail.notPermitted.length === 0) return null;
+  return (
+    <p className="notice" data-testid="not-permitted">
+      Not permitted to read its{' '}
+      {REFUSED_ORDER.filter((what) => denied(detail, what))
+        .map((what) => REFUSED_NAMES[what])
+        .join(', ')}
+      : the server needs CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH (root has both) for another user’s processes and for those with more capabilities than its own.
+    </p>
+  );
+}
 
 function denied(detail: ProcessDetail, what: ProcessDetail['notPermitted'][number]): boolean {
   return detail.notPermitted.includes(what);
@@ -88,6 +111,7 @@ function DetailBody({
         <strong>{p.name}</strong> <span className="tag">{where(p, container, containers)}</span>
       </p>
       {p.role ? <p className="explain">{roleExplanation(p.role)}</p> : null}
+      <PermissionNote detail={detail} />
       <Section title="Identity" command={`grep -E 'Name|State|PPid|Uid|Threads|NSpid' /proc/${pid}/status`}>
         <dl className="facts">
           <dt>Host pid</dt>
@@ -156,7 +180,7 @@ function DetailBody({
             these resources.
           </p>
         ) : null}
-        {denied(detail, 'ns') ? <p className="notice">Namespace links: {NOT_PERMITTED}.</p> : null}
+        {denied(detail, 'ns') ? <p className="muted">Namespace links: {NOT_PERMITTED}.</p> : null}
         <table className="ns" data-testid="detail-namespaces">
           <tbody>
             {detail.namespaces.map((ns) => (
