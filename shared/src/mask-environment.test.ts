@@ -56,10 +56,15 @@ describe('maskEnvironment by value, under innocent names', () => {
     for (const secret of sample.secrets) expect(view?.value).not.toContain(secret);
   });
 
-  it('hides the whole value when hiding parts would leave another secret showing', () => {
-    // Not valid libpq: the quote closes after `a`, and what follows is part of the password.
-    const value = "password='a'b c' dbname=app";
-    expect(maskEnvironment([{ name: 'CONNINFO', value }], false)).toEqual([{ name: 'CONNINFO', value: null, masked: true }]);
+  it('hides the whole value when a second look at the masked value still finds more than masks', () => {
+    // A pair inside a JSON member, one class inside another: which part is the secret is unclear.
+    const value = '{"pwd":"password=,"} password=x';
+    expect(maskEnvironment([{ name: 'CONFIG', value }], false)).toEqual([{ name: 'CONFIG', value: null, masked: true }]);
+  });
+
+  it('reads past a closing quote that does not end the value', () => {
+    expect(maskValue("password='a'b c' dbname=app")).toBe(`password=${MASK} dbname=app`);
+    expect(maskValue("https://h/?password=''x&ssl=1")).toBe(`https://h/?password=${MASK}&ssl=1`);
   });
 
   it('errs on hiding more when an @ after the password belongs to a path', () => {
