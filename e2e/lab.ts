@@ -21,7 +21,7 @@ export async function labUp(): Promise<void> {
 }
 
 export async function labDown(): Promise<void> {
-  await run('bash', [path.join(repoRoot, 'scripts/lab-down.sh'), LAB_DIR], { timeout: 120_000, maxBuffer: 1 << 24 });
+  await run('bash', [path.join(repoRoot, 'scripts/lab-down.sh'), LAB_DIR], { timeout: 600_000, maxBuffer: 1 << 24 });
 }
 
 export interface ServerProcess {
