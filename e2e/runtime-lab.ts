@@ -7,6 +7,10 @@ import { fetchSnapshot } from './api.ts';
 import { LAB_DIR, repoRoot } from './lab.ts';
 
 const run = promisify(execFile);
+/** A lab starts in seconds; a shared machine under heavy load can make it minutes. */
+export const LAB_UP_MS = 300_000;
+/** Removing a vfs storage tree took minutes under a load of 30 to 90 (see e2e/lab.ts). */
+export const LAB_DOWN_MS = 600_000;
 
 /** Each runtime's lab beside the Docker lab (`<E2E_LAB_DIR>-podman`…), so a left-over is easy to find. */
 export const RUNTIME_LABS = { podman: `${LAB_DIR}-podman`, containerd: `${LAB_DIR}-ctrd`, rootless: `${LAB_DIR}-rootless` } as const;
@@ -14,9 +18,9 @@ export type RuntimeLab = keyof typeof RUNTIME_LABS;
 const UP_SCRIPTS: Record<RuntimeLab, string> = { podman: 'lab-podman.sh', containerd: 'lab-containerd.sh', rootless: 'lab-rootless.sh' };
 
 /** Runs a command (no shell) and returns its stdout; throws with its stderr on failure. */
-export async function sh(command: string, args: readonly string[], env: Record<string, string> = {}): Promise<string> {
+export async function sh(command: string, args: readonly string[], env: Record<string, string> = {}, timeout = 120_000): Promise<string> {
   try {
-    const { stdout } = await run(command, args, { env: { ...process.env, ...env }, timeout: 120_000, maxBuffer: 1 << 24 });
+    const { stdout } = await run(command, args, { env: { ...process.env, ...env }, timeout, maxBuffer: 1 << 24 });
     return stdout;
   } catch (err) {
     const e = err as { stderr?: string; message: string };
@@ -27,17 +31,17 @@ export async function sh(command: string, args: readonly string[], env: Record<s
 /** Starts the runtime's lab (scripts/lab-*.sh) under its own directory; returns that directory. */
 export async function runtimeLabUp(lab: RuntimeLab, env: Record<string, string> = {}): Promise<string> {
   const dir = RUNTIME_LABS[lab];
-  await sh('bash', [path.join(repoRoot, 'scripts', UP_SCRIPTS[lab]), dir], env);
+  await sh('bash', [path.join(repoRoot, 'scripts', UP_SCRIPTS[lab]), dir], env, LAB_UP_MS);
   return dir;
 }
 
 /** Removes the lab whatever state it is in: by its pid files, its process tree, and its user (rootless). */
 export async function runtimeLabDown(lab: RuntimeLab): Promise<void> {
-  await sh('bash', [path.join(repoRoot, 'scripts/lab-runtime-down.sh'), RUNTIME_LABS[lab]]);
+  await sh('bash', [path.join(repoRoot, 'scripts/lab-runtime-down.sh'), RUNTIME_LABS[lab]], {}, LAB_DOWN_MS);
 }
 
 /** Polls the server's snapshot until `pick` returns something (not undefined/null/false); returns it. */
-export async function waitForSnapshot<T>(base: string, pick: (s: Snapshot) => T | null | undefined | false, timeout = 20_000): Promise<T> {
+export async function waitForSnapshot<T>(base: string, pick: (s: Snapshot) => T | null | undefined | false, timeout = 30_000): Promise<T> {
   let found: T | null | undefined | false;
   await expect
     .poll(

@@ -5,7 +5,7 @@ import type { Snapshot } from '@proclens/shared';
 import { apiFetch, fetchSnapshot, pageUrl } from '../api.ts';
 import { repoRoot, startServer } from '../lab.ts';
 import type { ServerProcess } from '../lab.ts';
-import { attributed, drawnParent, parsePidColumn, proc, runtimeLabDown, runtimeLabUp, sh, waitForSnapshot } from '../runtime-lab.ts';
+import { attributed, drawnParent, parsePidColumn, proc, runtimeLabDown, runtimeLabUp, sh, waitForSnapshot, LAB_DOWN_MS, LAB_UP_MS } from '../runtime-lab.ts';
 
 // containerd as on a Kubernetes node: its own daemon and socket, `ctr run` in the k8s.io namespace
 // (a kubepods cgroup and the CRI labels a kubelet would set) and in a namespace of its own, and no
@@ -29,7 +29,7 @@ const containerdPid = () => Number(readFileSync(`${dir}/containerd.pid`, 'utf8')
 test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
 test.beforeAll(async () => {
-  test.setTimeout(180_000);
+  test.setTimeout(LAB_UP_MS + LAB_DOWN_MS);
   await runtimeLabDown('containerd');
   dir = await runtimeLabUp('containerd', { LAB_NO_DB: '1' });
   // The cgroups runc leaves behind go with the lab (lab-runtime-down.sh reads this list).
@@ -43,7 +43,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  test.setTimeout(120_000);
+  test.setTimeout(LAB_DOWN_MS + 30_000);
   await server?.stop();
   await runtimeLabDown('containerd');
 });

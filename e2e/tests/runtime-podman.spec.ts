@@ -5,7 +5,7 @@ import type { Snapshot } from '@proclens/shared';
 import { fetchSnapshot, pageUrl } from '../api.ts';
 import { DOCKER_HOST, repoRoot, startServer } from '../lab.ts';
 import type { ServerProcess } from '../lab.ts';
-import { attributed, drawnParent, parsePidColumn, proc, runtimeLabDown, runtimeLabUp, sh, waitForSnapshot } from '../runtime-lab.ts';
+import { attributed, drawnParent, parsePidColumn, proc, runtimeLabDown, runtimeLabUp, sh, waitForSnapshot, LAB_DOWN_MS, LAB_UP_MS } from '../runtime-lab.ts';
 
 // Rootful Podman (Debian's podman 4, vfs, cgroupfs manager) beside the suite's Docker lab, its
 // Docker-compatible API served by `podman system service`; proclens watches both engines.
@@ -18,7 +18,7 @@ const podman = (...args: string[]) => sh(path.join(dir, 'podman'), args);
 test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
 test.beforeAll(async () => {
-  test.setTimeout(180_000);
+  test.setTimeout(LAB_UP_MS + LAB_DOWN_MS);
   await runtimeLabDown('podman');
   dir = await runtimeLabUp('podman');
   // A process started by `podman exec`: Podman starts one more conmon for it.
@@ -28,7 +28,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  test.setTimeout(120_000);
+  test.setTimeout(LAB_DOWN_MS + 30_000);
   await server?.stop();
   await runtimeLabDown('podman');
 });

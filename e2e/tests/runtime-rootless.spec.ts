@@ -5,7 +5,7 @@ import type { Snapshot } from '@proclens/shared';
 import { fetchSnapshot, pageUrl } from '../api.ts';
 import { repoRoot, startServer } from '../lab.ts';
 import type { ServerProcess } from '../lab.ts';
-import { attributed, drawnParent, parsePidColumn, proc, runtimeLabDown, runtimeLabUp, sh, waitForSnapshot } from '../runtime-lab.ts';
+import { attributed, drawnParent, parsePidColumn, proc, runtimeLabDown, runtimeLabUp, sh, waitForSnapshot, LAB_DOWN_MS, LAB_UP_MS } from '../runtime-lab.ts';
 
 // Rootless Docker: Debian's dockerd-rootless.sh run by a throw-away user the lab creates (and
 // userdel removes, with its subordinate id ranges): rootlesskit makes a user, mount and network
@@ -20,7 +20,7 @@ const base = () => server?.url ?? '';
 test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
 test.beforeAll(async () => {
-  test.setTimeout(180_000);
+  test.setTimeout(LAB_UP_MS + LAB_DOWN_MS);
   await runtimeLabDown('rootless');
   dir = await runtimeLabUp('rootless');
   await docker('exec', '-d', 'rcache', 'sleep', '305');
@@ -28,7 +28,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  test.setTimeout(120_000);
+  test.setTimeout(LAB_DOWN_MS + 30_000);
   await server?.stop();
   await runtimeLabDown('rootless');
 });
