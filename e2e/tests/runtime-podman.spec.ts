@@ -38,7 +38,8 @@ const base = () => server?.url ?? '';
 test('Docker and Podman side by side: each container says which engine owns it', async () => {
   // Until the APIs answer, both containers already show, built from /proc (source 'proc').
   const listed = (x: Snapshot, name: string) => x.containers.some((c) => c.name === name && c.source === 'api');
-  const s = await waitForSnapshot(base(), (x) => listed(x, 'pcache') && listed(x, 'db') && x);
+  const connected = (x: Snapshot) => x.host.engines.filter((e) => e.kind !== 'containerd').every((e) => e.state === 'connected');
+  const s = await waitForSnapshot(base(), (x) => listed(x, 'pcache') && listed(x, 'db') && connected(x) && x);
   expect(s.host.engines.map((e) => [e.kind, e.state])).toEqual([
     ['docker', 'connected'],
     ['podman', 'connected'],
