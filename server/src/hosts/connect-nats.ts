@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { checkServerIdentity } from 'node:tls';
+import type { PeerCertificate } from 'node:tls';
 import { connect, credsAuthenticator, nkeyAuthenticator } from 'nats';
 import type { ConnectionOptions, NatsConnection } from 'nats';
 import type { Settings } from '../parse-cli.ts';
@@ -40,17 +43,31 @@ export async function connectNats(settings: Pick<Settings, 'nats' | 'natsCreds' 
     ...(target.token !== null ? { token: target.token } : {}),
   };
   if (settings.natsCreds) options.authenticator = readCredentials(settings.natsCreds);
-  if (settings.natsCa) {
-    readable(settings.natsCa, '--nats-ca');
-    options.tls = { caFile: settings.natsCa };
-  } else if (target.tls) {
-    options.tls = {};
+  if (settings.natsCa || target.tls) {
+    if (settings.natsCa) readable(settings.natsCa, '--nats-ca');
+    options.tls = { ...(settings.natsCa ? { caFile: settings.natsCa } : {}), ...checkIpIdentity(target) };
   }
   try {
     return { nc: await connect(options), display: target.display };
   } catch (err) {
     throw new Error(describeNatsError(err, target), { cause: err });
   }
+}
+
+/**
+ * The NATS client sends no TLS server name for an IP address, and Node then checks the
+ * certificate against "localhost". For servers given by IP, check it against those IPs instead
+ * (a certificate with `IP:10.0.0.5` in its subjectAltName), as for a name.
+ */
+function checkIpIdentity(target: NatsTarget): { checkServerIdentity?: (host: string, cert: PeerCertificate) => Error | undefined } {
+  const ips = target.servers.map((s) => s.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1')).filter((h) => isIP(h) !== 0);
+  if (ips.length !== target.servers.length) return {};
+  return {
+    checkServerIdentity: (_host, cert) => {
+      const errors = ips.map((ip) => checkServerIdentity(ip, cert));
+      return errors.includes(undefined) ? undefined : errors[0];
+    },
+  };
 }
 
 /** A `.creds` file (JWT and seed, from `nsc`) or a bare nkey seed file. */
