@@ -35,6 +35,7 @@ describe('buildHostSummary', () => {
       processes: 3,
       containers: 1,
       lastSeen: 100_000,
+      ageMs: 1000,
       hostname: 'h',
       problem: null,
     });

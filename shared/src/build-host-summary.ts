@@ -25,6 +25,7 @@ export function buildHostSummary(entry: HostEntry, now: number): HostSummary {
     processes: fromBeat ? beat.processes : (snapshot?.processes.length ?? 0),
     containers: fromBeat ? beat.containers : (snapshot?.containers.length ?? 0),
     lastSeen: entry.lastSeen,
+    ageMs: entry.lastSeen === null ? null : Math.max(0, now - entry.lastSeen),
     hostname: snapshot?.host.hostname ?? null,
     problem: entry.problem ?? beat?.problem ?? (snapshot ? null : 'no snapshot received yet'),
   };

@@ -69,6 +69,8 @@ export const hostSummarySchema = z
     containers: z.number().int().nonnegative(),
     /** When the hub last heard from the host (hub clock, ms since the epoch); null: only its old state is known. */
     lastSeen: z.number().nullable(),
+    /** How long ago that was, by the hub's clock, so a browser with a wrong clock still says it right. */
+    ageMs: z.number().nonnegative().nullable(),
     /** The machine's own hostname, from its snapshot. */
     hostname: z.string().nullable(),
     /** Why the host cannot be shown fully (old agent, snapshot too large…), or null. */
