@@ -31,8 +31,8 @@ export interface ServerProcess {
 }
 
 /** Starts the real `proclens` command (what `npm start` runs after building) on a free port and waits for its URL. */
-export async function startServer(env: Record<string, string>, args: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/proclens.js'), '--port', '0', ...args], {
+export async function startServer(env: Record<string, string>, args: string[] = [], command: 'serve' | 'hub' = 'serve'): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/proclens.js'), command, '--port', '0', ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -12,7 +12,7 @@ import './hub.css';
 const ONCE_MS = 24 * 60 * 60 * 1000;
 
 /**
- * One page for both servers. A single-host server answers `/api/hub` with 404 and gets the
+ * One page for both servers. A single-host server answers `/api/hub` with 404 and keeps the
  * dashboard; a hub shows its host list at `/` and each host's dashboard at `/hosts/NAME`, the
  * dashboard unchanged but for where it reads (`ApiBaseContext`).
  */
@@ -30,7 +30,6 @@ export function Root() {
       </ApiBaseContext.Provider>
     );
   }
-  if (probe.kind === 'ok') return <HostList />;
-  if (probe.kind === 'gone' || probe.kind === 'error') return <App />;
-  return null;
+  // The dashboard renders at once (its keys work from the first moment); a hub swaps it for its host list.
+  return probe.kind === 'ok' ? <HostList /> : <App />;
 }
