@@ -34,6 +34,7 @@ describe('buildHostSummary', () => {
       state: 'live',
       processes: 3,
       containers: 1,
+      containerNames: ['web'],
       lastSeen: 100_000,
       ageMs: 1000,
       hostname: 'h',
@@ -52,6 +53,14 @@ describe('buildHostSummary', () => {
     expect(buildHostSummary({ ...entry, beat: { epoch: 'e', seq: 1, processes: 0, containers: 0, problem: 'too big' } }, 0).problem).toBe('too big');
     expect(buildHostSummary({ ...entry, problem: 'protocol 1' }, 0).problem).toBe('protocol 1');
     expect(buildHostSummary({ ...emptyHostEntry('c'), lastSeen: 1 }, 2).problem).toBe('no snapshot received yet');
+  });
+
+  it('names the first few containers, running ones first', () => {
+    const many = testSnapshot(
+      [testProcess(1, 0)],
+      ['g', 'f', 'e', 'd', 'c', 'b', 'a'].map((n, i) => testContainer(`id${n}`, n, [], { state: i === 0 ? 'running' : 'exited' })),
+    );
+    expect(buildHostSummary({ ...entry, snapshot: many }, 0).containerNames).toEqual(['g', 'a', 'b', 'c', 'd', 'e']);
   });
 
   it('lists hosts by name', () => {

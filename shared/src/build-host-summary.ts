@@ -1,6 +1,9 @@
 import type { HostEntry } from './apply-host-message.ts';
 import type { HostSummary } from './host-protocol.ts';
 
+/** Container names shown per host in the list; the count says how many more. */
+export const LISTED_CONTAINERS = 6;
+
 /** Beats a host may miss before it is called stale: one lost beat is noise, three is a host gone. */
 export const MISSED_BEATS_FOR_STALE = 3;
 
@@ -24,6 +27,10 @@ export function buildHostSummary(entry: HostEntry, now: number): HostSummary {
     state: isHostStale(entry, now) ? 'stale' : 'live',
     processes: fromBeat ? beat.processes : (snapshot?.processes.length ?? 0),
     containers: fromBeat ? beat.containers : (snapshot?.containers.length ?? 0),
+    containerNames: [...(snapshot?.containers ?? [])]
+      .sort((a, b) => Number(b.state === 'running') - Number(a.state === 'running') || a.name.localeCompare(b.name))
+      .slice(0, LISTED_CONTAINERS)
+      .map((c) => c.name),
     lastSeen: entry.lastSeen,
     ageMs: entry.lastSeen === null ? null : Math.max(0, now - entry.lastSeen),
     hostname: snapshot?.host.hostname ?? null,

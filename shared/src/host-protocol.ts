@@ -67,6 +67,8 @@ export const hostSummarySchema = z
     state: z.enum(['live', 'stale']),
     processes: z.number().int().nonnegative(),
     containers: z.number().int().nonnegative(),
+    /** The first few containers' names, running ones first, for the list. */
+    containerNames: z.array(z.string()),
     /** When the hub last heard from the host (hub clock, ms since the epoch); null: only its old state is known. */
     lastSeen: z.number().nullable(),
     /** How long ago that was, by the hub's clock, so a browser with a wrong clock still says it right. */

@@ -86,7 +86,7 @@ export type {
 } from './host-protocol.ts';
 export { applyHostMessage, emptyHostEntry, noteHostProblem, isHostBehind, MAX_PENDING_DIFFS, DEFAULT_BEAT_MS } from './apply-host-message.ts';
 export type { HostEntry } from './apply-host-message.ts';
-export { buildHostSummary, buildHostSummaries, isHostStale, staleAfterMs, MISSED_BEATS_FOR_STALE } from './build-host-summary.ts';
+export { buildHostSummary, buildHostSummaries, isHostStale, staleAfterMs, MISSED_BEATS_FOR_STALE, LISTED_CONTAINERS } from './build-host-summary.ts';
 export { searchHosts, MAX_HOST_MATCHES } from './search-hosts.ts';
 export { planPublish, initialPublishState, MAX_IN_FLIGHT } from './plan-publish.ts';
 export type { PublishState, PublishPlan } from './plan-publish.ts';

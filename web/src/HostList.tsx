@@ -98,6 +98,7 @@ function HostTable({ hosts, loading, error }: { hosts: readonly HostSummary[]; l
           <th>State</th>
           <th className="num">Processes</th>
           <th className="num">Containers</th>
+          <th>Container names</th>
           <th>Hostname</th>
           <th>Note</th>
         </tr>
@@ -118,6 +119,10 @@ function HostTable({ hosts, loading, error }: { hosts: readonly HostSummary[]; l
             </td>
             <td className="num" data-testid="host-containers">
               {h.containers.toLocaleString()}
+            </td>
+            <td className="names" data-testid="host-container-names">
+              {h.containerNames.join(', ')}
+              {h.containers > h.containerNames.length ? <span className="muted"> +{h.containers - h.containerNames.length}</span> : null}
             </td>
             <td className="muted">{h.hostname ?? '—'}</td>
             <td className="note">{h.problem ?? ''}</td>

@@ -46,7 +46,7 @@ export class HostPublisher {
   private beatTimer: ReturnType<typeof setInterval> | undefined;
   private stopped = false;
   /** Counters for the log and the bench. */
-  readonly sent = { snapshots: 0, diffs: 0, beats: 0, bytes: 0, failures: 0 };
+  readonly sent = { snapshots: 0, diffs: 0, beats: 0, bytes: 0, failures: 0, resyncs: 0 };
 
   constructor(private readonly options: PublisherOptions) {
     this.now = options.now ?? Date.now;
@@ -69,6 +69,7 @@ export class HostPublisher {
   requestSnapshot(): boolean {
     if (this.now() - this.lastResync < RESYNC_GAP_MS) return false;
     this.lastResync = this.now();
+    this.sent.resyncs++;
     this.state.needsSnapshot = true;
     this.publish(this.options.feed.current());
     return true;
