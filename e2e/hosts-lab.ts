@@ -24,6 +24,9 @@ export interface SimHost {
   initPid(): number | null;
   /** Host pid of the agent, while it runs. */
   agentPid(): number | null;
+  /** Kills the namespace (its pid 1) and waits for unshare to exit. */
+  kill(): Promise<void>;
+  /** kill(), then removes what its dockerd left on disk (slow on a busy machine). */
   stop(): Promise<void>;
 }
 
@@ -47,11 +50,15 @@ function cmdline(pid: number): string {
 export async function startSimHost(name: string, natsUrl: string): Promise<SimHost> {
   const dir = path.join(HOSTS_DIR, name);
   let output = '';
-  const child: ChildProcess = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--uts', '--kill-child', 'bash', path.join(repoRoot, 'e2e/sim-host.sh'), name, dir], {
-    cwd: repoRoot,
-    env: { ...process.env, PROCLENS_NATS: natsUrl },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    'unshare',
+    ['--pid', '--fork', '--mount-proc', '--uts', '--kill-child', 'bash', path.join(repoRoot, 'e2e/sim-host.sh'), name, dir],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, PROCLENS_NATS: natsUrl },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   rememberPid(child.pid);
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
@@ -66,7 +73,7 @@ export async function startSimHost(name: string, natsUrl: string): Promise<SimHo
       const init = initPid();
       return init === null ? null : (children(init).find((pid) => cmdline(pid).includes('proclens.js agent')) ?? null);
     },
-    stop: async () => {
+    kill: async () => {
       // pid 1 of the namespace: the kernel then kills every process in it (dockerd, containers, agent).
       const init = initPid();
       if (init !== null) process.kill(init, 'SIGKILL');
@@ -76,7 +83,10 @@ export async function startSimHost(name: string, natsUrl: string): Promise<SimHo
           setTimeout(() => child.kill('SIGKILL'), 5000).unref();
         });
       }
-      await run('bash', [path.join(repoRoot, 'scripts/lab-down.sh'), dir], { timeout: 120_000 }).catch(() => undefined);
+    },
+    stop: async () => {
+      await host.kill();
+      await run('bash', [path.join(repoRoot, 'scripts/lab-down.sh'), dir], { timeout: 240_000 }).catch(() => undefined);
     },
   };
   try {

@@ -1,7 +1,6 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import type { Page } from '@playwright/test';
 import { WebSocket } from 'ws';
 import { applyDiff, hostSummariesSchema, parseServerMessage, snapshotSchema } from '@proclens/shared';
 import type { HostSummary, Snapshot } from '@proclens/shared';
@@ -85,15 +84,20 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
+  test.setTimeout(300_000);
+  // Every process first, by pid (fast); then the engines' files (slow on a busy machine).
   await env.hub?.stop();
-  await Promise.all(env.hosts.map((h) => h.stop()));
+  await Promise.all(env.hosts.map((h) => h.kill()));
   await env.nats?.close();
+  await Promise.all(env.hosts.map((h) => h.stop()));
   removeHostsDir();
 });
 
 test('every host is listed live, each with its own processes, container and runtime chain', async ({ page }) => {
   const base = hubUrl();
-  await expect.poll(async () => (await hosts(base)).filter((h) => h.state === 'live' && h.containers >= 1).map((h) => h.name), { timeout: 20_000 }).toEqual(NAMES);
+  await expect
+    .poll(async () => (await hosts(base)).filter((h) => h.state === 'live' && h.containers >= 1).map((h) => h.name), { timeout: 20_000 })
+    .toEqual(NAMES);
   for (const name of NAMES) {
     const snapshot = await hostSnapshot(base, name);
     if (!snapshot) throw new Error(`no snapshot for ${name}`);
@@ -124,7 +128,11 @@ test('a container started on host B appears at the hub within 2 s, on host B onl
 
     await dockerOn(host('host-b'), 'run', '-d', '--name', 'late-b', '--network=none', 'lab/busybox', 'sleep', '86400');
     const started = performance.now();
-    const onB = () => watchers.find((w) => w.name === 'host-b')?.view()?.containers.some((c) => c.name === 'late-b' && c.pid !== null) === true;
+    const onB = () =>
+      watchers
+        .find((w) => w.name === 'host-b')
+        ?.view()
+        ?.containers.some((c) => c.name === 'late-b' && c.pid !== null) === true;
     await expect.poll(onB, { timeout: 10_000, intervals: [20] }).toBe(true);
     const streamMs = performance.now() - started;
     await expect(page.getByTestId('container-item').filter({ hasText: 'late-b' })).toBeVisible({ timeout: 10_000 });
@@ -150,6 +158,15 @@ test('the host page is the single-host dashboard: tree, detail pane through the 
   await expect(page.locator(`[data-testid=tree-node][data-pid="${late.pid}"]`)).toBeVisible();
   await page.getByTestId('search').fill('late-b');
   await expect(page.getByTestId('match-count')).toHaveText(/[1-9]\d* match/);
+  // The hub's strip sits above the dashboard, which still fits the 1280×720 screen below it.
+  const bar = await page.getByTestId('hub-bar').boundingBox();
+  const topbar = await page.locator('.topbar').boundingBox();
+  const layout = await page.locator('.layout').boundingBox();
+  if (!bar || !topbar || !layout) throw new Error('hub bar, top bar or layout not drawn');
+  expect(bar.y).toBe(0);
+  expect(bar.y + bar.height).toBeLessThanOrEqual(topbar.y + 0.5);
+  expect(layout.y + layout.height).toBeLessThanOrEqual(720.5);
+  await page.screenshot({ path: path.join(repoRoot, 'e2e/artifacts/hub-host-b.png') });
 });
 
 test('search across hosts finds a container by name and a pid on every host that has it', async ({ page }) => {
@@ -215,10 +232,14 @@ test('an agent killed goes stale within 30 s; the others stay live', async ({ pa
 
 test('wrong NATS credentials fail clearly: exit 1, one line, no password shown', () => {
   for (const command of ['agent', 'hub']) {
-    const result = spawnSync(process.execPath, [path.join(repoRoot, 'bin/proclens.js'), command, '--nats', env.nats?.url('proclens', 'not-the-password') ?? ''], {
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
+    const result = spawnSync(
+      process.execPath,
+      [path.join(repoRoot, 'bin/proclens.js'), command, '--nats', env.nats?.url('proclens', 'not-the-password') ?? ''],
+      {
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^proclens: NATS at nats:\/\/127\.0\.0\.1:\d+ refused the credentials/)]);
     expect(result.stderr + result.stdout).not.toContain('not-the-password');

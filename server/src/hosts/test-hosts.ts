@@ -32,7 +32,10 @@ export interface TestHub extends RunningHub {
 
 export async function startTestHub(natsUrl: string, extra: string[] = []): Promise<TestHub> {
   const webRoot = mkdtempSync(path.join(os.tmpdir(), 'pl-hosts-web-'));
-  const hub = await startHub(settingsFor(['hub', '--nats', natsUrl, '--port', '0', '--token', TEST_TOKEN, ...extra]), webRoot, quiet);
+  const hub = await startHub(settingsFor(['hub', '--nats', natsUrl, '--port', '0', '--token', TEST_TOKEN, ...extra]), webRoot, quiet).catch((err: unknown) => {
+    rmSync(webRoot, { recursive: true, force: true });
+    throw err;
+  });
   const base = `http://127.0.0.1:${hub.port}`;
   const auth = { Authorization: `Bearer ${TEST_TOKEN}` };
   return {
