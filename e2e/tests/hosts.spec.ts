@@ -42,7 +42,7 @@ async function hostSnapshot(base: string, name: string): Promise<Snapshot | null
 
 async function startHub(): Promise<ServerProcess> {
   if (!env.nats) throw new Error('no NATS');
-  const hub = await startServer({}, ['--nats', env.nats.url('proclens', PASSWORD)], 'hub');
+  const hub = await startServer({}, ['--nats', env.nats.url('proclens', PASSWORD)], [], 'hub');
   trackPid(hub.child.pid);
   return hub;
 }
