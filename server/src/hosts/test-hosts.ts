@@ -21,7 +21,7 @@ export function settingsFor(args: string[]): Settings {
 }
 
 export function startTestAgent(natsUrl: string, name: string, extra: string[] = []): Promise<RunningAgent> {
-  return startAgent(settingsFor(['agent', '--nats', natsUrl, '--name', name, '--interval', '300', ...extra]), '/nonexistent', quiet);
+  return startAgent(settingsFor(['agent', '--nats', natsUrl, '--name', name, ...extra]), '/nonexistent', quiet);
 }
 
 export interface TestHub extends RunningHub {
