@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -267,5 +267,23 @@ describe('credentials and failures on start', { timeout: 90_000 }, () => {
     const junk = path.join(dir, 'junk');
     writeFileSync(junk, 'hello');
     await expect(startTestAgent(nats.url(), 'nkey-b', ['--nats-creds', junk])).rejects.toThrow(/neither a NATS user JWT with its seed/);
+  });
+});
+
+describe('the NATS permissions docs/many-hosts.md suggests', { timeout: 90_000 }, () => {
+  it('let agents publish and answer and the hub read, and keep agents from reading other hosts', async () => {
+    const doc = readFileSync(path.join(REPO, 'docs/many-hosts.md'), 'utf8');
+    const block = /```\n(authorization \{[\s\S]*?)```/.exec(doc)?.[1];
+    if (!block) throw new Error('no authorization block in docs/many-hosts.md');
+    const config = block.replace('$AGENT_PASSWORD', '"agent-pw"').replace('$HUB_PASSWORD', '"hub-pw"');
+    const nats = later(await startTestNats({ config }));
+    later(await startTestAgent(nats.url('agent', 'agent-pw'), 'perm-a'));
+    const hub = later(await startTestHub(nats.url('hub', 'hub-pw')));
+    await until(() => Boolean(hub.watcher.entry('perm-a')?.snapshot), 30_000, 'the host at the hub');
+    expect((await hub.get('/api/hosts/perm-a/processes/1')).status).toBe(200);
+    // With an agent's credentials, the other hosts' state cannot be read.
+    const nc = await connect({ servers: `127.0.0.1:${nats.port}`, user: 'agent', pass: 'agent-pw' });
+    closers.push(() => nc.close());
+    await expect(nc.jetstream().subscribe('proclens.state.>', consumerOpts().orderedConsumer().deliverAll())).rejects.toThrow();
   });
 });
