@@ -25,7 +25,7 @@ const APPEAR_MS = 2000;
 const STALE_MS = 30_000;
 const RESTORE_MS = 5000;
 
-const env = { nats: null as TestNats | null, hosts: [] as SimHost[], hub: null as ServerProcess | null };
+const env = { nats: null as TestNats | null, hosts: [] as SimHost[], hub: null as ServerProcess | null, hubLog: '' };
 
 test.describe.configure({ mode: 'serial' });
 test.setTimeout(120_000);
@@ -44,6 +44,8 @@ async function startHub(): Promise<ServerProcess> {
   if (!env.nats) throw new Error('no NATS');
   const hub = await startServer({}, ['--nats', env.nats.url('proclens', PASSWORD)], [], 'hub');
   trackPid(hub.child.pid);
+  env.hubLog = '';
+  hub.child.stderr?.on('data', (chunk: Buffer) => (env.hubLog += chunk.toString()));
   return hub;
 }
 
@@ -200,6 +202,8 @@ test('the hub restarted gets every host’s state back within 5 s, without askin
   test.info().annotations.push({ type: 'figure', description: `hub restart → every host's state ${ms.toFixed(0)} ms` });
   expect(ms).toBeLessThanOrEqual(RESTORE_MS);
   expect((await hosts(base)).map((h) => h.state)).toEqual(['live', 'live', 'live']);
+  // All of it came from the streams: the hub asked no agent for a snapshot.
+  expect(env.hubLog).not.toContain('asking a host for a fresh snapshot');
 });
 
 test('an agent killed goes stale within 30 s; the others stay live', async ({ page }) => {
