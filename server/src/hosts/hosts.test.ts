@@ -123,6 +123,18 @@ describe('an agent and a hub over a real nats-server', { timeout: 90_000 }, () =
     expect(agents.map((a) => a.publisher.sent.resyncs)).toEqual(resyncs);
   });
 
+  it('an agent with --port also serves its own dashboard, behind its own token', async () => {
+    const agent = later(await startTestAgent(nats.url('proclens', 'pw'), 'zeta', ['--port', '0']));
+    if (!agent.server) throw new Error('no server with --port');
+    const base = `http://127.0.0.1:${agent.server.port}`;
+    expect((await fetch(`${base}/api/snapshot`)).status).toBe(401);
+    const response = await fetch(`${base}/api/snapshot`, { headers: { Authorization: `Bearer ${agent.server.token}` } });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as Snapshot).processes.length).toBeGreaterThan(3);
+    const without = later(await startTestAgent(nats.url('proclens', 'pw'), 'eta'));
+    expect(without.server).toBeNull();
+  });
+
   it('refuses what a client should not get: unknown hosts, bad names and pids, no token', async () => {
     later(await startTestAgent(nats.url('proclens', 'pw'), 'delta'));
     const hub = later(await startTestHub(nats.url('proclens', 'pw')));
