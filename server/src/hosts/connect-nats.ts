@@ -9,7 +9,7 @@ import { parseNatsUrl } from './parse-nats-url.ts';
 import type { NatsTarget } from './parse-nats-url.ts';
 
 /** How long the first connection may take before start fails. */
-const CONNECT_TIMEOUT_MS = 5000;
+const CONNECT_TIMEOUT_MS = 10_000;
 /** While running, the client retries for ever, this far apart. */
 const RECONNECT_WAIT_MS = 1000;
 /** A dead server is noticed after MAX_PINGS_OUT unanswered pings this far apart. */

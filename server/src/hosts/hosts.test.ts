@@ -117,7 +117,7 @@ describe('an agent and a hub over a real nats-server', { timeout: 90_000 }, () =
     // The 5 s bound is checked end to end in e2e/tests/hosts.spec.ts; here, that it needs no agent to resend.
     const resyncs = agents.map((a) => a.publisher.sent.resyncs);
     const second = later(await startTestHub(nats.url('proclens', 'pw')));
-    await until(() => ['beta', 'gamma'].every((h) => second.watcher.entry(h)?.snapshot), 15_000, 'both hosts at the restarted hub');
+    await until(() => ['beta', 'gamma'].every((h) => second.watcher.entry(h)?.snapshot), 30_000, 'both hosts at the restarted hub');
     const rows = hostSummariesSchema.parse((await second.get('/api/hosts')).body);
     expect(rows.filter((r) => ['beta', 'gamma'].includes(r.name)).map((r) => r.state)).toEqual(['live', 'live']);
     expect(agents.map((a) => a.publisher.sent.resyncs)).toEqual(resyncs);
