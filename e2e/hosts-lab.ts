@@ -86,7 +86,7 @@ export async function startSimHost(name: string, natsUrl: string): Promise<SimHo
     },
     stop: async () => {
       await host.kill();
-      await run('bash', [path.join(repoRoot, 'scripts/lab-down.sh'), dir], { timeout: 240_000 }).catch(() => undefined);
+      await run('bash', [path.join(repoRoot, 'scripts/lab-down.sh'), dir], { timeout: 600_000 }).catch(() => undefined);
     },
   };
   try {
