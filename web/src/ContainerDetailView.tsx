@@ -1,6 +1,7 @@
 import { containerDetailSchema } from '@proclens/shared';
 import type { ContainerDetail, ContainerInfo, ProcessInfo } from '@proclens/shared';
 import { ShellCommand } from './ShellCommand.tsx';
+import { useApiBase } from './api-base.ts';
 import { formatEngine, formatPod, formatSource, formatTopCommand } from './container-source.ts';
 import { formatStart } from './format.ts';
 import { useJson } from './use-json.ts';
@@ -21,7 +22,8 @@ export function ContainerDetailView({
   byPid: ReadonlyMap<number, ProcessInfo>;
   onSelectPid: (pid: number) => void;
 }) {
-  const url = container.source === 'api' ? `/api/containers/${encodeURIComponent(container.id)}` : null;
+  const { api } = useApiBase();
+  const url = container.source === 'api' ? `${api}/containers/${encodeURIComponent(container.id)}` : null;
   const state = useJson(url, containerDetailSchema, REFRESH_MS);
   if (state.kind === 'error') return <p className="notice">{state.message}</p>;
   if (url !== null && state.kind !== 'ok') return null;
