@@ -74,7 +74,9 @@ test('every process the API attributes to a container is exactly what docker top
       // The lab engine's own containers: other engines on this host show too, listed from /proc.
       const running = snapshot.containers.filter((c) => c.state === 'running' && c.source === 'api');
       const results = await Promise.all(running.map(async (c) => JSON.stringify(c.pids) === JSON.stringify(await dockerTopPids(c.name))));
-      return running.length >= 2 && results.every(Boolean);
+      // Both lists may hold the exec'd process while it is still runc's init: wait for it to be sleep.
+      const execd = snapshot.processes.some((p) => p.argv.join(' ') === 'sleep 301');
+      return running.length >= 2 && execd && results.every(Boolean);
     })
     .toBe(true);
   const snapshot = await fetchSnapshot();
