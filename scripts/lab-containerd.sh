@@ -91,6 +91,7 @@ if [ "${LAB_NO_DB:-0}" != 1 ] && ! c -n k8s.io task ls -q 2>/dev/null | grep -qx
   c -n k8s.io task rm -f redis-0 >/dev/null 2>&1 || true
   c -n k8s.io container rm redis-0 >/dev/null 2>&1 || true
   log "starting k8s.io/redis-0 in a kubepods cgroup with CRI labels"
+  # runc leaves the parents it made; the teardown removes the cgroups listed in DIR/cgroups while empty.
   echo kubepods/besteffort/pod6d1c9a4e-2b7f-4c3d-9e8a-0f5b4c3d2e1a >>"$DIR/cgroups"
   c -n k8s.io run -d --snapshotter native --runc-root "$DIR/runc" \
     --cgroup kubepods/besteffort/pod6d1c9a4e-2b7f-4c3d-9e8a-0f5b4c3d2e1a/redis-0 \

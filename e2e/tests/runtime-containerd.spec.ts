@@ -32,7 +32,7 @@ test.beforeAll(async () => {
   test.setTimeout(LAB_UP_MS + LAB_DOWN_MS);
   await runtimeLabDown('containerd');
   dir = await runtimeLabUp('containerd', { LAB_NO_DB: '1' });
-  // The cgroups runc leaves behind go with the lab (lab-runtime-down.sh reads this list).
+  // The cgroups runc leaves behind go with the lab (lab-runtime-down.sh removes these while empty).
   appendFileSync(`${dir}/cgroups`, `${POD_CGROUP}\nlab/e2e-app\n`);
   const run = ['run', '-d', '--snapshotter', 'native', '--runc-root', `${dir}/runc`];
   const labels = Object.entries(LABELS).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
@@ -105,7 +105,8 @@ test('with containerd stopped the shims keep the containers running, and the pag
   const before = await fetchSnapshot(base());
   process.kill(containerdPid(), 'SIGTERM');
   const s = await waitForSnapshot(base(), (x) => CONTAINERS.every((c) => byId(x, c.id)?.source === 'proc') && x);
-  expect(s.host.engines.find((e) => e.kind === 'containerd')?.state).toBe('disconnected');
+  // Other containerds on this host may answer; this one is reported unreachable.
+  expect(s.host.engines.find((e) => e.kind === 'containerd')?.error).toContain(`${dir}/c.sock: no containerd listens there`);
   for (const c of CONTAINERS) {
     // The same container, its namespace from the shim's -namespace, its processes from /proc; no labels.
     expect(byId(s, c.id)).toMatchObject({
