@@ -2,6 +2,8 @@ import express from 'express';
 import type { Request, Response, Router } from 'express';
 import { buildContainerDetail, maskEnvironment } from '@proclens/shared';
 import type { ContainerConfig, ContainerInfo, ProcessDetail, ProcessInfo, Snapshot } from '@proclens/shared';
+import { answerAt, answerRecordedProcess, readAtParam } from './answer-history.ts';
+import type { HistorySource } from './answer-history.ts';
 import { readProcessDetail } from './read-process-detail.ts';
 import type { SnapshotFeed } from './snapshot-feed.ts';
 
@@ -15,6 +17,8 @@ export interface LiveApiOptions {
   /** A process not in the snapshot yet (born since the last tick): read from `/proc/<pid>` alone, never a scan. */
   readProcess(pid: number): ProcessInfo | null;
   inspectContainer(container: ContainerInfo): Promise<ContainerConfig | null>;
+  /** The last minutes kept for rewinding (`?at=`), or null with `--rewind 0`. */
+  history: HistorySource | null;
 }
 
 /** `pid` from a URL segment: decimal, 1 to PID_MAX_LIMIT, or null. */
@@ -39,20 +43,32 @@ export function createLiveApi(options: LiveApiOptions): Router {
   const router = express.Router();
   const current = (): Snapshot => options.feed.current();
 
-  router.get('/snapshot', (_req, res) => void res.json(current()));
+  // `/api/snapshot` is the host now, wherever a presenter has scrubbed the dashboard to.
+  router.get('/snapshot', (req, res) => {
+    const at = readAtParam(req);
+    if (at === undefined) return void res.json(current());
+    const snapshot = answerAt(res, options.history, at);
+    if (snapshot) res.json(snapshot);
+  });
   router.get('/containers', (_req, res) => void res.json(current().containers));
 
   router.get('/processes/:pid', async (req: Request, res: Response) => {
     const raw = String(req.params.pid ?? '');
     const pid = parsePidParam(raw);
     if (pid === null) return void res.status(400).json({ error: 'pid must be a decimal number from 1 to 4194304', pid: raw });
+    const at = readAtParam(req);
+    if (at !== undefined) {
+      // The dashboard rewound: the process as it was then, from the row kept.
+      const then = answerAt(res, options.history, at);
+      return void (then && answerRecordedProcess(res, then, pid));
+    }
     const snapshot = current();
     const process = snapshot.processes.find((p) => p.pid === pid) ?? options.readProcess(pid);
     const detail = process ? readProcessDetail(process, { procRoot: options.procRoot, revealSecrets: options.revealSecrets }) : null;
     if (!process || !detail) return void res.status(404).json({ error: 'no such process', pid });
     const container = process.containerId ? (snapshot.containers.find((c) => c.id === process.containerId) ?? null) : null;
     const config = container ? await options.inspectContainer(container) : null;
-    const body: ProcessDetail = { ...detail, container, containerEnv: config ? maskEnvironment(config.env, options.revealSecrets) : null };
+    const body: ProcessDetail = { ...detail, container, containerEnv: config ? maskEnvironment(config.env, options.revealSecrets) : null, recordedAt: null };
     res.json(body);
   });
 
