@@ -32,13 +32,11 @@ export function answerAt(res: Response, history: HistorySource | null, at: numbe
   const snapshot = history?.at(at) ?? null;
   if (!snapshot) {
     const range = history?.playback();
-    res
-      .status(404)
-      .json({
-        error: history ? 'nothing is held for that moment' : 'this server keeps no history (--rewind 0)',
-        from: range?.start ?? null,
-        to: range?.end ?? null,
-      });
+    res.status(404).json({
+      error: history ? 'nothing is held for that moment' : 'this server keeps no history (--rewind 0)',
+      from: range?.start ?? null,
+      to: range?.end ?? null,
+    });
     return null;
   }
   return snapshot;

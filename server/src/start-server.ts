@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Router } from 'express';
+import { RecordingError } from '@proclens/shared';
+import type { ParsedRecording } from '@proclens/shared';
 import { createAccess, generateToken } from './access.ts';
 import type { Access } from './access.ts';
 import { buildBannerUrls, rankAddresses } from './build-banner.ts';
@@ -108,7 +110,14 @@ export function createLiveMode(settings: Settings, log: Logger): Mode {
 
 /** A recording played back: no /proc, no engine, no root; the file is read and checked whole first. */
 export async function createReplayMode(file: string): Promise<Mode> {
-  const { header, history } = await readRecording(file);
+  let recording: ParsedRecording;
+  try {
+    recording = await readRecording(file);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new Error(err instanceof RecordingError ? `cannot replay ${file}: ${why}` : `cannot read the recording ${file}: ${why}`, { cause: err });
+  }
+  const { header, history } = recording;
   const player = new Player(history);
   const api = createReplayApi({ player, header, file: path.basename(file) });
   return {

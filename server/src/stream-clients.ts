@@ -115,10 +115,13 @@ export class StreamClients {
       gate: new RateGate(RATE_BURST, RATE_GAP_MS, this.now),
     };
     this.clients.add(client);
-    this.sendSnapshot(client);
+    if (!this.sendSnapshotOnly(client)) client.stale = true;
     const audienceUrl = role === 'presenter' ? this.session.audienceUrl : null;
     this.sendMessage(client, { type: 'session', role, share: this.session.share, mode: this.session.mode, audienceUrl });
-    if (this.player) this.send(client, this.markersJson());
+    if (this.player) {
+      this.sendPlayhead(client);
+      this.send(client, this.markersJson());
+    }
     if (role === 'audience') this.send(client, this.room.viewMessage());
     else if (this.session.share) this.send(client, this.room.presenceMessage());
     this.room.membersChanged();
@@ -166,22 +169,28 @@ export class StreamClients {
     return this.serialised.json;
   }
 
-  private sendSnapshot(client: Client): void {
+  /** The snapshot message alone; false when the client is over its bound (it gets one later). */
+  private sendSnapshotOnly(client: Client): boolean {
     if (client.connection.bufferedAmount > MAX_BUFFERED_BYTES) {
       client.stale = true;
-      return;
+      return false;
     }
     client.stale = false;
     client.seq++;
-    if (!this.send(client, `{"type":"snapshot","protocol":${PROTOCOL_VERSION},"seq":${client.seq},"snapshot":${this.snapshotJson()}}`)) {
-      client.seq--;
-      return;
-    }
-    // Whatever was missed, the playhead and the timeline up to it come with the snapshot.
-    if (this.player) {
-      this.sendMessage(client, { type: 'playback', state: this.player.playback() });
-      this.send(client, this.timelineJson());
-    }
+    if (this.send(client, `{"type":"snapshot","protocol":${PROTOCOL_VERSION},"seq":${client.seq},"snapshot":${this.snapshotJson()}}`)) return true;
+    client.seq--;
+    return false;
+  }
+
+  /** After a resync or a stall: whatever was missed, the playhead and the timeline up to it come with the snapshot. */
+  private sendSnapshot(client: Client): void {
+    if (this.sendSnapshotOnly(client)) this.sendPlayhead(client);
+  }
+
+  private sendPlayhead(client: Client): void {
+    if (!this.player) return;
+    this.sendMessage(client, { type: 'playback', state: this.player.playback() });
+    this.send(client, this.timelineJson());
   }
 
   private markersJson(): string {

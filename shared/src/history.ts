@@ -72,8 +72,8 @@ export class History {
     else if (snapshot.takenAt - lastKey.at >= this.keyframeMs) this.addSnapshot(snapshot);
     else {
       this.addDiff(diff);
-      // The newest moment is this snapshot: no need to rebuild it when asked for.
-      this.cached = { index: this.dropped + this.frames.length - 1, snapshot };
+      // The newest moment is this snapshot: no need to rebuild it when asked for (rows must be in pid order, as rebuilt ones are).
+      if (isSortedByPid(snapshot.processes)) this.cached = { index: this.dropped + this.frames.length - 1, snapshot };
     }
   }
 
@@ -224,6 +224,11 @@ export class History {
   get latestHostInfo(): HostInfo | null {
     return this.latestHost;
   }
+}
+
+function isSortedByPid(rows: readonly ProcessInfo[]): boolean {
+  for (let i = 1; i < rows.length; i++) if ((rows[i - 1] as ProcessInfo).pid > (rows[i] as ProcessInfo).pid) return false;
+  return true;
 }
 
 /** The number of items whose key is at most `value` (items sorted by key). */
