@@ -34,7 +34,7 @@ export interface PlayerOptions {
 /**
  * One playhead over a `History`, as a `SnapshotFeed`: what it shows is the history at the
  * playhead (or, on a live host following the present, the host itself). A recording starts
- * playing from its beginning; a live host starts live. The timer runs only while playing back.
+ * paused at its beginning; a live host starts live. The timer runs only while playing back.
  */
 export class Player implements SnapshotFeed, Playable {
   private clock: PlayClock;
@@ -54,8 +54,9 @@ export class Player implements SnapshotFeed, Playable {
     const first = options.live ? options.live.current() : history.at(history.start ?? 0);
     if (!first) throw new Error('a recording needs at least one snapshot');
     this.shown = first;
-    const start = options.live ? this.bounds().end : this.bounds().start;
-    this.clock = { anchorAt: start, anchorWall: this.now(), playing: true, speed: 1, live: options.live !== undefined };
+    // A live host follows the present; a recording waits at its start for a presenter to press play.
+    const live = options.live !== undefined;
+    this.clock = { anchorAt: live ? this.bounds().end : this.bounds().start, anchorWall: this.now(), playing: live, speed: 1, live };
     this.schedule();
   }
 

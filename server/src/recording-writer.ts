@@ -1,24 +1,30 @@
 import { createWriteStream, openSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import { KEYFRAME_INTERVAL_MS, PROTOCOL_VERSION, RECORDING_FORMAT, buildTimelineEvents } from '@proclens/shared';
+import { KEYFRAME_MIN_GAP_MS, PROTOCOL_VERSION, RECORDING_FORMAT, buildTimelineEvents, isKeyframeDue } from '@proclens/shared';
 import type { RecordingHeader, RecordingLine, Snapshot } from '@proclens/shared';
 import { diffOnce } from './diff-once.ts';
 import type { Logger } from './logger.ts';
 import type { SnapshotFeed } from './snapshot-feed.ts';
+
+/** zlib's default: level 9 makes JSON Lines only 4 % smaller for twice the CPU. */
+export const GZIP_LEVEL = 6;
 
 export interface RecordingOptions {
   file: string;
   feed: SnapshotFeed;
   header: Omit<RecordingHeader, 'kind' | 'format' | 'protocol' | 'keyframeMs' | 'startedAt'>;
   log: Logger;
-  keyframeMs?: number;
   now?: () => number;
 }
 
 export interface Recording {
   /** Lines written so far. */
   readonly lines: number;
+  /** Snapshot lines written so far. */
+  readonly snapshots: number;
+  /** Bytes written but not yet compressed and on disk (a slow disk shows here). */
+  readonly backlog: number;
   /** Writes the end line and closes the file; resolves once it is on disk. */
   stop(): Promise<void>;
 }
@@ -26,13 +32,12 @@ export interface Recording {
 /**
  * `--record FILE`: writes what the browser receives, as JSON Lines (gzip when FILE ends in
  * `.gz`): a header, the first snapshot, then a diff per changed tick with the timeline events it
- * caused, and a whole snapshot instead of a diff when the last is `keyframeMs` old. An idle host
+ * caused, and a whole snapshot instead of a diff when one is due (`isKeyframeDue`). An idle host
  * writes nothing between changes. Opening the file happens here, so a path that cannot be written
  * stops the server at start rather than later.
  */
 export function startRecording(options: RecordingOptions): Recording {
   const now = options.now ?? Date.now;
-  const keyframeMs = options.keyframeMs ?? KEYFRAME_INTERVAL_MS;
   let fd: number;
   try {
     fd = openSync(options.file, 'w');
@@ -40,7 +45,7 @@ export function startRecording(options: RecordingOptions): Recording {
     throw new Error(`cannot write the recording ${options.file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   const file = createWriteStream('', { fd });
-  const out: Writable = options.file.endsWith('.gz') ? createGzip({ level: 9 }) : file;
+  const out: Writable = options.file.endsWith('.gz') ? createGzip({ level: GZIP_LEVEL }) : file;
   if (out !== file) out.pipe(file);
   let failed: Error | null = null;
   const fail = (err: Error): void => {
@@ -52,16 +57,24 @@ export function startRecording(options: RecordingOptions): Recording {
   out.on('error', fail);
 
   let lines = 0;
-  const write = (line: RecordingLine | RecordingHeader): void => {
-    if (failed) return;
-    out.write(`${JSON.stringify(line)}\n`);
+  /** Writes one line; returns its length (what the keyframe rule weighs). */
+  const write = (line: RecordingLine | RecordingHeader): number => {
+    if (failed) return 0;
+    const text = `${JSON.stringify(line)}\n`;
+    out.write(text);
     lines++;
+    return text.length;
   };
-  write({ kind: 'header', format: RECORDING_FORMAT, protocol: PROTOCOL_VERSION, keyframeMs, startedAt: now(), ...options.header });
+  write({ kind: 'header', format: RECORDING_FORMAT, protocol: PROTOCOL_VERSION, keyframeMs: KEYFRAME_MIN_GAP_MS, startedAt: now(), ...options.header });
 
+  let snapshots = 0;
   let lastKeyAt: number | null = null;
+  let keyframeBytes = 0;
+  let diffBytes = 0;
   const writeSnapshot = (snapshot: Snapshot): void => {
-    write({ kind: 'snapshot', at: snapshot.takenAt, snapshot });
+    keyframeBytes = write({ kind: 'snapshot', at: snapshot.takenAt, snapshot });
+    snapshots++;
+    diffBytes = 0;
     lastKeyAt = snapshot.takenAt;
   };
   const onTick = (next: Snapshot, previous: Snapshot): void => {
@@ -72,8 +85,8 @@ export function startRecording(options: RecordingOptions): Recording {
     }
     const diff = diffOnce(previous, next);
     if (!diff) return;
-    if (next.takenAt - lastKeyAt >= keyframeMs) writeSnapshot(next);
-    else write({ kind: 'diff', at: next.takenAt, diff });
+    if (isKeyframeDue({ elapsedMs: next.takenAt - lastKeyAt, diffBytes, keyframeBytes })) writeSnapshot(next);
+    else diffBytes += write({ kind: 'diff', at: next.takenAt, diff });
     for (const event of buildTimelineEvents(previous, next)) write({ kind: 'event', at: event.at, event });
   };
   const initial = options.feed.current();
@@ -84,6 +97,12 @@ export function startRecording(options: RecordingOptions): Recording {
   return {
     get lines() {
       return lines;
+    },
+    get snapshots() {
+      return snapshots;
+    },
+    get backlog() {
+      return out.writableLength + (out === file ? 0 : file.writableLength);
     },
     stop: () => {
       stopping ??= new Promise<void>((resolve) => {

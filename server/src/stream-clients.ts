@@ -91,7 +91,8 @@ export class StreamClients {
     this.unsubscribe = () => unsubscribers.forEach((fn) => fn());
     this.room = new ShareRoom(() => this.clients, {
       sendView: (json) => this.broadcastText(json, 'audience'),
-      sendPresence: (json) => this.broadcastText(json, 'presenter'),
+      // Without --share there is no audience to count.
+      sendPresence: (json) => this.session.share && this.broadcastText(json, 'presenter'),
     });
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
   }

@@ -1,11 +1,9 @@
+import { KEYFRAME_MIN_GAP_MS } from './is-keyframe-due.ts';
 import type { ContainerInfo, HostInfo, ProcessInfo, Snapshot } from './model.ts';
 import type { SnapshotDiff } from './protocol.ts';
 import { sameData } from './same-data.ts';
 import { isContainerEvent } from './timeline-event.ts';
 import type { TimelineEvent } from './timeline-event.ts';
-
-/** A full snapshot at least this often, so any moment is one keyframe plus at most this much of diffs. */
-export const KEYFRAME_INTERVAL_MS = 30_000;
 
 /** One moment in the history: a keyframe (whole snapshot) or what changed since the moment before. */
 type Frame = { at: number; key: Snapshot; diff: null } | { at: number; key: null; diff: SnapshotDiff };
@@ -39,7 +37,8 @@ export class History {
   private dropped = 0;
 
   constructor(options: HistoryOptions = {}) {
-    this.keyframeMs = options.keyframeMs ?? KEYFRAME_INTERVAL_MS;
+    // Live, a keyframe every 30 s costs little: its unchanged rows are shared, not copied.
+    this.keyframeMs = options.keyframeMs ?? KEYFRAME_MIN_GAP_MS;
   }
 
   /** First moment held, or null when empty. */

@@ -26,7 +26,7 @@ export const recordingHeaderSchema = z
     startedAt: time,
     /** The scanner's interval: how far apart moments are at most while things change. */
     intervalMs: z.number().int().positive(),
-    /** A snapshot line at least this often (while anything changes). */
+    /** Snapshot lines are at least this far apart (see `isKeyframeDue` for when the next is written). */
     keyframeMs: z.number().int().positive(),
   })
   .strict();

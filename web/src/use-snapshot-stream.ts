@@ -1,4 +1,4 @@
-import { useEffect, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { parseServerMessage } from '@proclens/shared';
 import type { ClientMessage } from '@proclens/shared';
 import { initialStreamState, reduceStream } from './snapshot-reducer.ts';
@@ -6,8 +6,13 @@ import type { StreamState } from './snapshot-reducer.ts';
 
 const RETRY_MS = [250, 500, 1000, 2000, 3000];
 
+export interface Stream extends StreamState {
+  /** Sends a message to the server if connected (dropped otherwise: the server's state is what counts). */
+  send: (message: ClientMessage) => void;
+}
+
 /** Owns the WebSocket: connects, validates every frame, reconnects after the server restarts. */
-export function useSnapshotStream(): StreamState {
+export function useSnapshotStream(): Stream {
   const [state, dispatch] = useReducer(reduceStream, initialStreamState);
   const socketRef = useRef<WebSocket | null>(null);
 
@@ -52,5 +57,9 @@ export function useSnapshotStream(): StreamState {
     }
   }, [state.needsResync]);
 
-  return state;
+  const send = useCallback((message: ClientMessage) => {
+    const socket = socketRef.current;
+    if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+  }, []);
+  return { ...state, send };
 }
