@@ -99,23 +99,6 @@ export function PlayerBar({ playback, markers, canDrive, send }: Props) {
         </span>
       </span>
       <div className="player-track">
-        <svg className="player-markers" aria-hidden="true">
-          {markers
-            .filter((m) => m.at >= shown.start && m.at <= shown.end)
-            .map((m) => (
-              <line
-                key={m.id}
-                className={`player-marker ${/ stopped| died| removed/.test(m.text) ? 'stop' : 'start'}`}
-                data-testid="player-marker"
-                x1={`${((m.at - shown.start) / span) * 100}%`}
-                x2={`${((m.at - shown.start) / span) * 100}%`}
-                y1="2"
-                y2="22"
-              >
-                <title>{`${formatClock(m.at)} ${m.text}`}</title>
-              </line>
-            ))}
-        </svg>
         <input
           type="range"
           className="player-slider"
@@ -139,6 +122,22 @@ export function PlayerBar({ playback, markers, canDrive, send }: Props) {
           onKeyUp={() => setDragging(null)}
           onBlur={() => setDragging(null)}
         />
+        {markers
+          .filter((m) => m.at >= shown.start && m.at <= shown.end)
+          .map((m) => (
+            <button
+              type="button"
+              key={m.id}
+              className={`player-marker ${/ stopped| died| removed/.test(m.text) ? 'stop' : 'start'}`}
+              data-testid="player-marker"
+              data-at={m.at}
+              disabled={!canDrive}
+              title={`${formatClock(m.at)} ${m.text}`}
+              aria-label={`Go to ${formatClock(m.at)}: ${m.text}`}
+              style={{ left: `${((m.at - shown.start) / span) * 100}%` }}
+              onClick={() => seek(m.at, true)}
+            />
+          ))}
       </div>
       {live ? (
         <button
