@@ -93,7 +93,7 @@ test.describe('record, then replay with no engine and an empty /proc', () => {
     await expect(page.getByTestId('player-play')).toHaveAttribute('aria-label', 'Play');
 
     const boxNodes = page.locator(`[data-testid="tree-node"][data-container-id="${boxId}"]`);
-    await marker(page, /container replay-box (started|created)/).click();
+    await marker(page, /container replay-box started/).click();
     await expect(containerItem(page, 'replay-box')).toContainText('running');
     await containerItem(page, 'replay-box').click();
     await expect(boxNodes.first()).toBeVisible();
@@ -140,7 +140,7 @@ test('the live server scrubs back to when a container ran, and "live" returns', 
   await expect(bar).toHaveAttribute('data-mode', 'live');
   await expect(bar).toHaveAttribute('data-live', 'true');
   await expect(containerItem(page, 'scrub-box')).toHaveCount(0);
-  await marker(page, /container scrub-box (started|created)/).click();
+  await marker(page, /container scrub-box started/).click();
   await expect(bar).toHaveAttribute('data-live', 'false');
   await expect(containerItem(page, 'scrub-box')).toBeVisible();
   await page.screenshot({ path: path.join(ARTIFACTS, 'rewind-scrubbed.png') });
@@ -183,17 +183,19 @@ test('the audience follows the presenter, and its own clicks do not move the pre
   await containerItem(presenter, 'db').click();
   const selectionMs = await follows(
     () => presenter.locator(`[data-testid="tree-node"][data-pid="${redis}"]`).first().click(),
-    () => expect(audience.getByTestId('detail-pane')).toHaveAttribute('aria-label', `Process ${redis}`, { timeout: 3000 }),
+    () => expect(audience.getByTestId('detail-pane')).toHaveAttribute('aria-label', `Process ${redis}`, { timeout: 5000 }),
   );
   // A view change.
   const viewMs = await follows(
     () => presenter.getByRole('button', { name: 'Kernel' }).click(),
-    () => expect(audience.getByRole('button', { name: 'Kernel' })).toHaveAttribute('aria-pressed', 'true', { timeout: 3000 }),
+    () => expect(audience.getByRole('button', { name: 'Kernel' })).toHaveAttribute('aria-pressed', 'true', { timeout: 5000 }),
   );
-  test.info().annotations.push({ type: 'follow latency', description: `selection ${selectionMs} ms, view ${viewMs} ms (target 1 s)` });
+  const latency = `selection ${selectionMs} ms, view ${viewMs} ms (target 1 s)`;
+  test.info().annotations.push({ type: 'follow latency', description: latency });
+  console.log(`follow latency: ${latency}`);
   // The target is 1 s; the bound is looser because a shared machine can stall any process.
-  expect(selectionMs).toBeLessThan(3000);
-  expect(viewMs).toBeLessThan(3000);
+  expect(selectionMs).toBeLessThan(5000);
+  expect(viewMs).toBeLessThan(5000);
   await audience.screenshot({ path: path.join(ARTIFACTS, 'follow-audience.png') });
   await presenter.screenshot({ path: path.join(ARTIFACTS, 'follow-presenter.png') });
 

@@ -68,11 +68,11 @@ export function PlayerBar({ playback, markers, canDrive, send }: Props) {
         className="player-play"
         data-testid="player-play"
         disabled={!canDrive}
-        title={title ?? (state.playing && !state.live ? 'Pause' : 'Play')}
-        aria-label={state.playing && !state.live ? 'Pause' : 'Play'}
-        onClick={() => send({ type: state.playing && !state.live ? 'pause' : 'play' })}
+        title={title ?? (state.playing ? (live && state.live ? 'Pause: hold the view as it is now' : 'Pause') : 'Play')}
+        aria-label={state.playing ? 'Pause' : 'Play'}
+        onClick={() => send({ type: state.playing ? 'pause' : 'play' })}
       >
-        {state.playing && !state.live ? '❚❚' : '▶'}
+        {state.playing ? '❚❚' : '▶'}
       </button>
       <select
         className="player-speed"
