@@ -26,6 +26,8 @@ export function buildRecordedDetail(process: ProcessInfo, container: ContainerIn
     tasks: [],
     entries: [],
     fdCount: null,
+    // Not "not permitted": not recorded. `recordedAt` says so.
+    notPermitted: [],
     container,
     containerEnv: null,
     recordedAt: at,

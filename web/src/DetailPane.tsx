@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { MASK, isSecretName } from '@proclens/shared';
 import type { ContainerInfo, EnvVarView, ProcessDetail, ProcessInfo } from '@proclens/shared';
 import { ShellCommand } from './ShellCommand.tsx';
 import { roleExplanation } from './runtime-roles.ts';
@@ -36,6 +37,39 @@ export function DetailPane({ pid, at = null, byPid, containers, onSelect, onClos
       {state.kind === 'ok' ? <DetailBody detail={state.value} byPid={byPid} containers={containers} onSelect={onSelect} /> : null}
     </aside>
   );
+}
+
+/** Said where the kernel refused a read; `PermissionNote` says once why. */
+const NOT_PERMITTED = 'not permitted';
+const REFUSED_NAMES: Record<ProcessDetail['notPermitted'][number], string> = {
+  environ: 'environment',
+  exe: 'exe link',
+  cwd: 'cwd link',
+  fd: 'open files',
+  ns: 'namespace links',
+};
+/** In the order the pane shows them. */
+const REFUSED_ORDER: ReadonlyArray<ProcessDetail['notPermitted'][number]> = ['environ', 'exe', 'cwd', 'fd', 'ns'];
+
+/**
+ * Why: a process's environ, fds and ns/exe/cwd links are readable only by its own user with no
+ * fewer capabilities, or with these two (docs/install.md, "Least privilege").
+ */
+function PermissionNote({ detail }: { detail: ProcessDetail }) {
+  if (detail.notPermitted.length === 0) return null;
+  return (
+    <p className="notice" data-testid="not-permitted">
+      Not permitted to read its{' '}
+      {REFUSED_ORDER.filter((what) => denied(detail, what))
+        .map((what) => REFUSED_NAMES[what])
+        .join(', ')}
+      : the server needs CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH (root has both) for another user’s processes and for those with more capabilities than its own.
+    </p>
+  );
+}
+
+function denied(detail: ProcessDetail, what: ProcessDetail['notPermitted'][number]): boolean {
+  return detail.notPermitted.includes(what);
 }
 
 function Section({ title, command, children }: { title: string; command: string; children: ReactNode }) {
@@ -86,6 +120,7 @@ function DetailBody({
         <strong>{p.name}</strong> <span className="tag">{where(p, container, containers)}</span>
       </p>
       {p.role ? <p className="explain">{roleExplanation(p.role)}</p> : null}
+      <PermissionNote detail={detail} />
       <Section title="Identity" command={`grep -E 'Name|State|PPid|Uid|Threads|NSpid' /proc/${pid}/status`}>
         <dl className="facts">
           <dt>Host pid</dt>
@@ -124,7 +159,9 @@ function DetailBody({
             ? quoteArgv(detail.argv)
             : `[${p.name}] (no command line: ${p.kernelThread ? 'a kernel thread' : p.state === 'Z' ? 'a zombie' : 'not readable'})`}
         </pre>
-        {detail.exe ? <p className="muted">exe → {detail.exe}</p> : null}
+        <p className="muted" data-testid="detail-exe">
+          exe → {detail.exe ?? (denied(detail, 'exe') ? NOT_PERMITTED : 'none')} · cwd → {detail.cwd ?? (denied(detail, 'cwd') ? NOT_PERMITTED : 'none')}
+        </p>
       </Section>
       {container ? <ContainerSection container={container} /> : null}
       <Section title="Ancestry" command={`pstree -p -s ${pid}`}>
@@ -147,7 +184,11 @@ function DetailBody({
             <p className="entries" data-testid="detail-entries">
               {detail.entries.join('  ')}
             </p>
-            <p className="muted">{detail.fdCount === null ? 'Open files: not permitted.' : `${detail.fdCount} open file descriptors (ls /proc/${pid}/fd).`}</p>
+            <p className="muted">
+              {detail.fdCount !== null
+                ? `${detail.fdCount} open file descriptors (ls /proc/${pid}/fd).`
+                : `Open files: ${denied(detail, 'fd') ? NOT_PERMITTED : 'none'}.`}
+            </p>
           </>
         )}
       </Section>
@@ -159,6 +200,7 @@ function DetailBody({
           </p>
         ) : null}
         {recorded ? <LiveOnly /> : null}
+        {denied(detail, 'ns') ? <p className="muted">Namespace links: {NOT_PERMITTED}.</p> : null}
         <table className="ns" data-testid="detail-namespaces">
           <tbody>
             {detail.namespaces.map((ns) => (
@@ -245,7 +287,7 @@ function EnvironView({ detail }: { detail: ProcessDetail }) {
   const { environ } = detail;
   switch (environ.state) {
     case 'denied':
-      return <p className="notice">Not permitted: reading another user’s environment needs root (run the server as root to see it).</p>;
+      return <p className="notice">Environment: {NOT_PERMITTED}.</p>;
     case 'zeroed':
       return (
         <p className="notice" data-testid="environ-zeroed">
@@ -269,19 +311,35 @@ function EnvList({ vars }: { vars: readonly EnvVarView[] }) {
         {vars.map((v, i) => (
           <tr key={`${v.name}-${i}`}>
             <th>{v.name}</th>
-            <td>
-              {v.masked ? (
-                <span className="masked" title="Masked: the name looks secret. Start the server with --reveal-secrets to show it.">
-                  •••••• masked
-                </span>
-              ) : (
-                v.value
-              )}
-            </td>
+            <td>{v.masked ? <MaskedValue name={v.name} value={v.value} /> : v.value}</td>
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+const REVEAL_HINT = 'Start the server with --reveal-secrets to show it.';
+
+/** A value with its secret parts hidden by the server: all of it (`null`), or each `MASK` in it. */
+function MaskedValue({ name, value }: { name: string; value: string | null }) {
+  if (value === null) {
+    const why = isSecretName(name) ? 'the name looks secret' : 'the value holds a secret that could not be hidden in part';
+    return (
+      <span className="masked" title={`Masked: ${why}. ${REVEAL_HINT}`}>
+        •••••• masked
+      </span>
+    );
+  }
+  return (
+    <span title={`Partly masked: a password, token or private key in the value is hidden. ${REVEAL_HINT}`}>
+      {value.split(MASK).map((part, i) => (
+        <span key={i}>
+          {i > 0 ? <span className="masked">{MASK}</span> : null}
+          {part}
+        </span>
+      ))}
+    </span>
   );
 }
 
