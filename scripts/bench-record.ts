@@ -218,7 +218,7 @@ async function benchSize(): Promise<BenchFigure[]> {
         figure: `recording size, ${what}`,
         value: written.bytes / 1e6,
         unit: 'MB per hour',
-        measured: `${(written.bytes / 1e6).toFixed(2)} MB per hour (gzip; ${written.snapshots} snapshots, a whole hour written by the recorder from rows as varied as a real host's)`,
+        measured: `${(written.bytes / 1e6).toFixed(2)} MB per hour (gzip; ${written.snapshots} ${written.snapshots === 1 ? 'snapshot' : 'snapshots'}, a whole hour written by the recorder from rows as varied as a real host's)`,
         target: { max: 5, text: '≤ 5 MB per hour' },
       }),
     );
