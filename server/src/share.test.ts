@@ -1,3 +1,6 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import type { ServerMessage, SharedView } from '@proclens/shared';
@@ -123,4 +126,51 @@ describe('RateGate', () => {
     expect(ran).toEqual([0, 1, 2, 9]);
     gate.close();
   });
+});
+
+describe('hostile frames from either token', () => {
+  let live: Server;
+  let replay: Server;
+  const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../demo/lesson-containers-are-processes.jsonl.gz');
+  beforeAll(async () => {
+    live = await startTestServer(['--share']);
+    replay = await startTestServer(['--share', '--replay', file]);
+  });
+  afterAll(async () => {
+    await live.close();
+    await replay.close();
+  });
+
+  it('nothing a presenter or the audience sends throws: every server keeps answering (fuzz)', async () => {
+    const number = fc.oneof(fc.double({ noNaN: true }), fc.integer(), fc.constantFrom(0, -1, 1e308, -1e308, Number.MAX_SAFE_INTEGER, 1.5));
+    const frame = fc.oneof(
+      fc.record({ type: fc.constantFrom('play', 'pause', 'live', 'resync') }),
+      fc.record({ type: fc.constant('seek'), at: number }),
+      fc.record({ type: fc.constant('speed'), speed: fc.oneof(number, fc.constantFrom(0.25, 32)) }),
+      fc.record({ type: fc.constant('follow'), following: fc.oneof(fc.boolean(), fc.string()) }),
+      fc.record({
+        type: fc.constant('present'),
+        view: fc.oneof(
+          fc.jsonValue(),
+          fc.constant(view),
+          fc.tuple(fc.string(), number).map(([query, matchIndex]) => ({ ...view, query, matchIndex })),
+        ),
+      }),
+    );
+    for (const server of [live, replay]) {
+      for (const token of [server.token, server.audienceToken as string]) {
+        const client = await openSocket(server.base, { headers: { Authorization: `Bearer ${token}` } });
+        if (!('socket' in client)) throw new Error(`refused ${client.refused}`);
+        const frames = fc.sample(frame, 150).map((f) => JSON.stringify(f));
+        for (const text of frames) if (client.socket.readyState === client.socket.OPEN) client.socket.send(text);
+        await new Promise((r) => setTimeout(r, 1500));
+        client.socket.terminate();
+        expect((await rawRequest(server.base, '/api/snapshot', server.auth)).status).toBe(200);
+        const fresh = await openSocket(server.base, { headers: server.auth });
+        if (!('socket' in fresh)) throw new Error(`refused ${fresh.refused}`);
+        await until(() => fresh.messages.some((m) => m.type === 'playback'));
+        fresh.socket.terminate();
+      }
+    }
+  }, 60_000);
 });
