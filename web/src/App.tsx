@@ -295,7 +295,13 @@ export function App() {
             </span>
           ) : null}
           <span className={`connection ${stream.connection}`} data-testid="connection" data-state={stream.connection}>
-            {stream.connection === 'live' ? '● live' : stream.connection === 'connecting' ? 'connecting…' : 'reconnecting…'}
+            {stream.connection === 'live'
+              ? stream.session?.mode === 'replay'
+                ? '● connected'
+                : '● live'
+              : stream.connection === 'connecting'
+                ? 'connecting…'
+                : 'reconnecting…'}
           </span>
         </div>
       </header>
@@ -325,7 +331,13 @@ export function App() {
           {docker ? <ContainerList containers={containers} docker={docker} selectedId={selectedContainer?.id ?? null} onSelect={selectContainer} /> : null}
           {selectedContainer ? <ContainerDetailView container={selectedContainer} byPid={byPid} onSelectPid={selectPid} /> : null}
           <Legend />
-          <Timeline events={stream.events} alive={alive} onSelectPid={selectPid} onSelectContainer={selectContainer} />
+          <Timeline
+            events={stream.events}
+            alive={alive}
+            onSelectPid={selectPid}
+            onSelectContainer={selectContainer}
+            onSeek={stream.playback && !audience ? (at) => stream.send({ type: 'seek', at }) : undefined}
+          />
           {snapshot ? (
             <p className="muted host">
               {snapshot.host.hostname} · {processes.length} processes · kernel {snapshot.host.kernel}
@@ -343,6 +355,7 @@ export function App() {
               onSelect={selectPid}
               onToggle={toggle}
               onToggleGroup={toggleGroup}
+              onUserMove={follow.breakAway}
               handle={treeRef}
             />
           ) : (
