@@ -18,6 +18,7 @@ import { SHORTCUTS, useKeyboardShortcuts } from './use-keyboard-shortcuts.ts';
 import { usePreferences } from './use-preferences.ts';
 import { formatUrlState, parseUrlState } from './url-state.ts';
 import { useSnapshotStream } from './use-snapshot-stream.ts';
+import { buildSharedView } from './shared-view-state.ts';
 import { useFollow } from './use-follow.ts';
 
 const EMPTY: ProcessInfo[] = [];
@@ -72,22 +73,23 @@ export function App() {
   );
   const highlight = useMemo(() => buildHighlight(selectedContainer, layout), [selectedContainer, layout]);
   const sharedView: SharedView = useMemo(
-    () => ({
-      selection: selectedPid === null ? null : { pid: selectedPid, startTime: byPid.get(selectedPid)?.startTime ?? null },
-      container: containerRef,
-      query,
-      matchIndex,
-      view,
-      kernelThreads,
-      workshop: prefs.workshop,
-      dockerFocus: false,
-      folded: [],
-      expandedGroups: [],
-      framing: selectedPid !== null ? 'process' : containerRef ? 'container' : 'runtime',
-      fits: 0,
-      lessonStep: null,
-      section: null,
-    }),
+    () =>
+      buildSharedView({
+        selection: selectedPid === null ? null : { pid: selectedPid, startTime: byPid.get(selectedPid)?.startTime ?? null },
+        container: containerRef,
+        query,
+        matchIndex,
+        view,
+        kernelThreads,
+        workshop: prefs.workshop,
+        dockerFocus: false,
+        folded: [],
+        expandedGroups: [],
+        framing: selectedPid !== null ? 'process' : containerRef ? 'container' : 'runtime',
+        fits: 0,
+        lessonStep: null,
+        section: null,
+      }),
     [selectedPid, byPid, containerRef, query, matchIndex, view, kernelThreads, prefs.workshop],
   );
   const follow = useFollow({
