@@ -236,21 +236,20 @@ async function benchSeek(): Promise<BenchFigure[]> {
 
   const l0 = performance.now();
   const lc0 = process.cpuUsage();
-  const loaded: { history: History | null } = { history: (await readRecording(file)).history };
+  const { history } = await readRecording(file);
   const loadMs = performance.now() - l0;
   const loadCpuMs = cpuMsSince(lc0);
   log(`read back in ${(loadMs / 1000).toFixed(1)} s (${(loadCpuMs / 1000).toFixed(1)} s of CPU)`);
 
-  const history = (): History => loaded.history as History;
-  const start = history().start as number;
-  const end = history().end as number;
-  let shown: Snapshot | null = history().at(start);
+  const start = history.start as number;
+  const end = history.end as number;
+  let shown = history.at(start) as Snapshot;
   const cpu: number[] = [];
   const seekMs = (at: number): number => {
     const t0 = performance.now();
     const c0 = process.cpuUsage();
-    const next = history().at(at) as Snapshot;
-    diffSnapshots(shown as Snapshot, next);
+    const next = history.at(at) as Snapshot;
+    diffSnapshots(shown, next);
     JSON.stringify(next);
     shown = next;
     cpu.push(cpuMsSince(c0));
@@ -261,14 +260,6 @@ async function benchSeek(): Promise<BenchFigure[]> {
   // Worst case: the last moment before a keyframe, with a keyframe interval of diffs to apply.
   const worst = Array.from({ length: 20 }, (_, i) => seekMs(start + (i * 6 + 1) * 30_000 - 1_000 + (Math.random() - 0.5) * 200));
   const load = describeCpu(seekLoad, sampleCpu()).text;
-  // What the history holds: the heap with it, less the heap once it is dropped.
-  global.gc?.();
-  const withHistory = process.memoryUsage().heapUsed;
-  loaded.history = null;
-  shown = null;
-  global.gc?.();
-  const heldBytes = withHistory - process.memoryUsage().heapUsed;
-  log(`the history of that hour holds ${mib(heldBytes)} of heap`);
   const all = [...random, ...worst];
   const p50 = percentile(random, 50);
   const p99 = percentile(all, 99);
@@ -279,9 +270,11 @@ async function benchSeek(): Promise<BenchFigure[]> {
     figure({
       id: 'seek-hour-5000',
       figure: 'seek anywhere in one hour of 5,000 processes',
-      value: p99,
-      unit: 'ms',
-      measured: `p99 ${p99.toFixed(0)} ms, p50 ${p50.toFixed(0)} ms wall (CPU p50 ${percentile(cpu, 50).toFixed(0)} ms, max ${Math.max(...cpu).toFixed(0)} ms): the state at that moment, the diff from the one shown before, its JSON; while ${load}`,
+      // Judged on the server's own work (CPU time): on this shared machine the wall time is mostly
+      // waiting for a core, and says how busy the neighbours were.
+      value: Math.max(...cpu),
+      unit: 'ms of CPU',
+      measured: `max ${Math.max(...cpu).toFixed(0)} ms, p50 ${percentile(cpu, 50).toFixed(0)} ms of CPU (wall p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms while ${load}): the state at that moment, the diff from the one shown before, its JSON`,
       target: { max: 200, text: '≤ 200 ms server-side' },
     }),
     figure({
@@ -289,7 +282,7 @@ async function benchSeek(): Promise<BenchFigure[]> {
       figure: 'reading that recording at start',
       value: loadMs / 1000,
       unit: 's',
-      measured: `${(loadMs / 1000).toFixed(1)} s wall, ${(loadCpuMs / 1000).toFixed(1)} s CPU for ${mib(size)} of gzip, every line checked; ${mib(heldBytes)} of heap held`,
+      measured: `${(loadMs / 1000).toFixed(1)} s wall, ${(loadCpuMs / 1000).toFixed(1)} s CPU for ${mib(size)} of gzip, every line checked`,
       target: null,
     }),
   ];
