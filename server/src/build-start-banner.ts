@@ -23,7 +23,9 @@ export function buildStartBanner(settings: Pick<Settings, 'replay' | 'record' | 
     lines.push('The audience address is read-only and follows the presenter; keep the presenter address to yourself.');
   } else {
     for (const u of others) lines.push(`  ${u.label}: ${u.url}`);
-    lines.push(`The address holds an access token: share it only with people who may see every process ${settings.replay ? 'in this recording' : 'on this host'}.`);
+    lines.push(
+      `The address holds an access token: share it only with people who may see every process ${settings.replay ? 'in this recording' : 'on this host'}.`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
