@@ -23,6 +23,8 @@ import { Player } from './player.ts';
 import { ProcScanner } from './proc-scanner.ts';
 import { ProcessMonitor } from './process-monitor.ts';
 import { readHostConstants } from './read-host-constants.ts';
+import { createLiveDetails } from './read-live-details.ts';
+import type { LiveDetails } from './read-live-details.ts';
 import { readProcDir } from './read-proc-file.ts';
 import { readRecording } from './read-recording.ts';
 import { readVersion } from './read-version.ts';
@@ -47,20 +49,21 @@ export interface RunningServer {
 
 /** What a mode (live host, recording, hub) contributes to the one HTTP + WebSocket server. */
 export interface Mode {
-  kind: 'live' | 'replay' | 'hub';
+  /** What the stream tells each page it is looking at (a hub and a live host are both live). */
+  kind?: 'live' | 'replay' | 'hub';
   api: Router;
   /** The feed a `/ws` request is for; the hub picks one per host. */
   feedFor(query: URLSearchParams): SnapshotFeed | null;
   /** The feed `/api/snapshot` and the first client see (for tests and the banner). */
   feed: SnapshotFeed;
   /** The rewind or replay player, when there is one. */
-  player: Player | null;
+  player?: Player | null;
   start(): void;
   stop(): Promise<void> | void;
 }
 
 /** The live host: the /proc scanner, every engine, and the monitor joining them. */
-export function createLiveMode(settings: Settings, log: Logger): Mode {
+export function createLiveMode(settings: Settings, log: Logger): Mode & { details: LiveDetails } {
   const probe = readProcDir(settings.procRoot);
   if (!probe.ok) throw new Error(`cannot read ${settings.procRoot}: ${probe.message}`);
   const constants = readHostConstants(settings.procRoot);
@@ -80,9 +83,9 @@ export function createLiveMode(settings: Settings, log: Logger): Mode {
       log,
     });
   };
-  const api = createLiveApi({
+  // The same answers, secrets masked the same way, for the HTTP API and for an agent's hub.
+  const details = createLiveDetails({
     feed: monitor,
-    history: rewind?.player ?? null,
     procRoot: settings.procRoot,
     revealSecrets: settings.revealSecrets,
     readProcess: (pid) => scanner.readOne(pid),
@@ -91,7 +94,8 @@ export function createLiveMode(settings: Settings, log: Logger): Mode {
   record();
   return {
     kind: 'live',
-    api,
+    api: createLiveApi({ feed: monitor, details, history: rewind?.player ?? null }),
+    details,
     feed: monitor,
     player: rewind?.player ?? null,
     feedFor: () => rewind?.player ?? monitor,

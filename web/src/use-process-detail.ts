@@ -1,5 +1,6 @@
 import { processDetailSchema } from '@proclens/shared';
 import type { ProcessDetail } from '@proclens/shared';
+import { useApiBase } from './api-base.ts';
 import { useJson } from './use-json.ts';
 import type { JsonState } from './use-json.ts';
 
@@ -11,5 +12,6 @@ const REFRESH_MS = 2000;
  * from the recorded row.
  */
 export function useProcessDetail(pid: number | null, at: number | null = null): JsonState<ProcessDetail> {
-  return useJson(pid === null ? null : `/api/processes/${pid}${at === null ? '' : `?at=${at}`}`, processDetailSchema, REFRESH_MS);
+  const { api } = useApiBase();
+  return useJson(pid === null ? null : `${api}/processes/${pid}${at === null ? '' : `?at=${at}`}`, processDetailSchema, REFRESH_MS);
 }
