@@ -14,6 +14,12 @@ export interface ContainerSource {
 
 /** A change in the engine asks for a tick sooner than the interval, but not more often than this. */
 const MIN_TICK_GAP_MS = 50;
+/**
+ * Between full ticks, births are looked for this often: one small read (`ns_last_pid`) when no
+ * pid was handed out, else the pid list and the newborns (ProcScanner.scanBirths). A birth then
+ * reaches the clients within about half a second instead of a whole interval.
+ */
+const BIRTH_CHECK_MS = 500;
 
 /**
  * Ticks the scanner, joins processes with the engine's containers and the runtime chain, and
@@ -23,8 +29,12 @@ export class ProcessMonitor implements SnapshotFeed {
   private snapshot: Snapshot;
   private readonly subscribers = new Set<(next: Snapshot, previous: Snapshot) => void>();
   private timer: NodeJS.Timeout | undefined;
+  private birthTimer: NodeJS.Timeout | undefined;
   private soon: NodeJS.Timeout | undefined;
   private lastTick = 0;
+  private lastFullTick = 0;
+  /** Each scanner row and the row published for it: an unchanged scanner row is published as the same object. */
+  private rows = new Map<number, { raw: ProcessInfo; row: ProcessInfo }>();
   private listeners = new Map<string, number>();
   private listenersKey = '';
 
@@ -42,11 +52,21 @@ export class ProcessMonitor implements SnapshotFeed {
   start(): void {
     this.tick();
     this.timer = setInterval(() => this.tick(), this.intervalMs);
+    if (this.intervalMs > BIRTH_CHECK_MS) this.birthTimer = setInterval(() => this.checkBirths(), BIRTH_CHECK_MS);
   }
 
   stop(): void {
     clearInterval(this.timer);
+    clearInterval(this.birthTimer);
     clearTimeout(this.soon);
+  }
+
+  /**
+   * One process as the dashboard shows it: its row in the latest snapshot, else read now (pid
+   * only, never a scan of the host). null when there is no such process.
+   */
+  readProcess(pid: number): ProcessInfo | null {
+    return this.rows.get(pid)?.row ?? this.scanner.readOne(pid);
   }
 
   current(): Snapshot {
@@ -69,7 +89,7 @@ export class ProcessMonitor implements SnapshotFeed {
   }
 
   tick(): Snapshot {
-    this.lastTick = Date.now();
+    this.lastFullTick = Date.now();
     let processes: ProcessInfo[];
     try {
       processes = this.scanner.scan();
@@ -77,9 +97,39 @@ export class ProcessMonitor implements SnapshotFeed {
       this.log.error('scan failed', { error: err instanceof Error ? err.message : String(err) });
       return this.snapshot;
     }
+    return this.publish(processes);
+  }
+
+  /** The half-way tick: publishes only when processes were born or died (see BIRTH_CHECK_MS). */
+  private checkBirths(): void {
+    const sinceFull = Date.now() - this.lastFullTick;
+    // Next to a full tick (before or after it) a birth check would find what the tick finds.
+    if (sinceFull < BIRTH_CHECK_MS / 2 || this.intervalMs - sinceFull < BIRTH_CHECK_MS / 2) return;
+    let processes: ProcessInfo[] | null;
+    try {
+      processes = this.scanner.scanBirths();
+    } catch (err) {
+      this.log.error('scan failed', { error: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    if (processes) this.publish(processes);
+  }
+
+  private publish(processes: ProcessInfo[]): Snapshot {
+    this.lastTick = Date.now();
     const links = buildLogicalParents(processes, this.readListeners(processes));
-    const published = new Map(this.snapshot.processes.map((p) => [p.pid, p]));
-    const linked = processes.map((p) => stabiliseMetrics(published.get(p.pid), links.has(p.pid) ? { ...p, logicalParent: links.get(p.pid) ?? null } : p));
+    const rows = new Map<number, { raw: ProcessInfo; row: ProcessInfo }>();
+    const linked = processes.map((raw) => {
+      const link = links.get(raw.pid) ?? null;
+      const last = this.rows.get(raw.pid);
+      const row =
+        last && last.raw === raw && last.row.logicalParent === link
+          ? last.row
+          : stabiliseMetrics(last?.row, link === null ? raw : { ...raw, logicalParent: link });
+      rows.set(raw.pid, { raw, row });
+      return row;
+    });
+    this.rows = rows;
     const containers: ContainerInfo[] = attachContainerPids(
       this.sources.flatMap((s) => s.getContainers()).map((c) => ({ ...c, pids: [] })),
       linked,
