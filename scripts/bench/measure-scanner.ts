@@ -36,7 +36,7 @@ export interface ScannerMeasurement {
   /** Ticks until nothing the cold scan deferred was left, each within the budget. */
   catchUp: { ticks: number; maxTickWallMs: number; cpuMs: number };
   /** Settled ticks, 200 ms apart: medians, and the last tick's reads by reason. */
-  steady: { wallMs: number; cpuMs: number; p90WallMs: number; counts: TickCounts; share: number };
+  steady: { wallMs: number; cpuMs: number; p90WallMs: number; counts: TickCounts };
   /** The scanner as the server runs it, idle: its own CPU per second of wall time, and the whole process's. */
   idle: { seconds: number; scannerCpuPercent: number; processCpuPercent: number; fullTicks: number; birthTicks: number };
   births: { latenciesMs: number[]; missed: number };
@@ -78,7 +78,7 @@ async function catchUp(scanner: ProcScanner): Promise<ScannerMeasurement['catchU
   return { ticks, maxTickWallMs, cpuMs };
 }
 
-async function steadyTicks(scanner: ProcScanner, processes: number): Promise<ScannerMeasurement['steady']> {
+async function steadyTicks(scanner: ProcScanner): Promise<ScannerMeasurement['steady']> {
   const wall: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < 20; i++) {
@@ -87,7 +87,7 @@ async function steadyTicks(scanner: ProcScanner, processes: number): Promise<Sca
     wall.push(tick.wallMs);
     cpu.push(tick.cpuMs);
   }
-  return { wallMs: median(wall), cpuMs: median(cpu), p90WallMs: percentile(wall, 90), counts: scanner.lastTick, share: Math.ceil(processes / 10) };
+  return { wallMs: median(wall), cpuMs: median(cpu), p90WallMs: percentile(wall, 90), counts: scanner.lastTick };
 }
 
 /** Wraps the scanner's two ticks to add up their own CPU time, whatever calls them. */
@@ -201,7 +201,7 @@ export async function measureScanner(births: number, idleSeconds: number): Promi
   const scanner = new ProcScanner(PROC, constants, { refreshBudgetMs: (INTERVAL_MS * DEFAULT_CPU_BUDGET) / 100 });
   const { processes, ...cold } = coldScan(scanner);
   const caughtUp = await catchUp(scanner);
-  const steady = await steadyTicks(scanner, processes);
+  const steady = await steadyTicks(scanner);
   const server = await runAsServer(scanner, idleSeconds, births);
   const peakRssMiB = rssMiB('VmHWM');
   return { processes, baseRssMiB, peakRssMiB, cold, catchUp: caughtUp, steady, ...server, agreement: checkAgreement(scanner) };

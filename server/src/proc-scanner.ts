@@ -12,7 +12,7 @@ const YOUNG_MS = 3000;
 /** Whatever the budget, every known process is re-read at least once in this many ticks. */
 const MAX_STALE_TICKS = 30;
 /** Within the budget, a settled process is re-read about once in this many ticks. */
-const REFRESH_TICKS = 10;
+const REFRESH_TICKS = 15;
 /**
  * When a tick meets more births than this (a cold start, a fork storm), settled host processes
  * are born from `stat` alone: argv, uid, NSpid, container and namespaces follow on later ticks,
@@ -46,7 +46,7 @@ interface Tracked {
   info: ProcessInfo;
   seenTick: number;
   readTick: number;
-  /** Using CPU, running or in disk wait at its last read: first in line for a refresh. */
+  /** Using CPU, running or in disk wait at its last read: first in line for a refresh (in `hot`). */
   hot: boolean;
   /** Its parent or its namespaces changed: newNamespaces is worked out again. */
   nsDirty: boolean;
@@ -63,6 +63,8 @@ export interface TickCounts {
   orphans: number;
   /** The budget's share: settled processes refreshed, busy ones first. */
   refreshed: number;
+  /** How many the share was (one in REFRESH_TICKS; every process without a budget). */
+  share: number;
   /** Processes born in a crowd whose identity was completed, within the budget. */
   completed: number;
   deaths: number;
@@ -97,6 +99,8 @@ type TickKind = 'full' | 'births';
  */
 export class ProcScanner {
   private readonly tracked = new Map<number, Tracked>();
+  /** The processes marked hot, so that a tick need not look at every process to find them. */
+  private readonly hot = new Set<Tracked>();
   private readonly facts: ProcessFactsReader;
   private readonly options: ScannerOptions;
   private tickNumber = 0;
@@ -226,9 +230,8 @@ export class ProcScanner {
     const { from, to } = window;
     const unsure = from === null || to === null;
     const order: Tracked[] = [];
-    let births = 0;
-    for (const pid of pids) if (!this.tracked.has(pid)) births++;
-    this.crowded = births > EAGER_BIRTHS;
+    // At least this many are births (more if some known ones died): enough to tell a cold start.
+    this.crowded = pids.length - this.tracked.size > EAGER_BIRTHS;
     for (const pid of pids) {
       counts.listed++;
       let t = this.tracked.get(pid);
@@ -283,6 +286,7 @@ export class ProcScanner {
       for (const [pid, t] of this.tracked) {
         if (t.seenTick === tick) continue;
         this.tracked.delete(pid);
+        this.hot.delete(t);
         orphanedBy.add(pid);
         counts.deaths++;
       }
@@ -306,9 +310,9 @@ export class ProcScanner {
     const budget = this.options.refreshBudgetMs;
     const floor = Math.ceil(order.length / MAX_STALE_TICKS);
     const share = budget === Infinity ? order.length : Math.max(floor, Math.ceil(order.length / REFRESH_TICKS));
-    // The clock is read on every eighth call only: it is a system call.
+    // The clock is read on every 32nd call only: process.cpuUsage() costs a system call and more.
     let calls = 0;
-    const overBudget = (): boolean => budget <= 0 || ((calls++ & 7) === 0 && cpuMsSince(started) > budget);
+    const overBudget = (): boolean => budget <= 0 || ((calls++ & 31) === 0 && cpuMsSince(started) > budget);
     // What a cold start left out, first and beyond the share: the budget alone paces it.
     let completed = 0;
     for (let i = 0; i < order.length && this.lastTick.deferred > 0; i++) {
@@ -321,14 +325,19 @@ export class ProcScanner {
     // The floor from the rotation's front whatever else happens, then busy processes, then more
     // of the rotation, while within the share and the budget.
     let reads = this.rotate(floor, null, now, tick);
-    for (const t of order) {
+    for (const t of this.hot) {
       if (reads >= share || overBudget()) break;
-      if (!t.hot || t.readTick === tick || this.tracked.get(t.pid) !== t) continue;
+      if (this.tracked.get(t.pid) !== t || t.seenTick !== tick) {
+        this.hot.delete(t); // dead or replaced
+        continue;
+      }
+      if (t.readTick === tick) continue;
       this.rereadOrDrop(t, now, tick);
       reads++;
     }
     reads += this.rotate(share - reads, overBudget, now, tick);
     counts.refreshed = reads;
+    counts.share = share;
     counts.completed = completed;
   }
 
@@ -366,6 +375,7 @@ export class ProcScanner {
 
   private drop(t: Tracked): void {
     t.seenTick = -1;
+    this.hot.delete(t);
     if (this.tracked.get(t.pid) === t) this.tracked.delete(t.pid);
   }
 
@@ -453,6 +463,8 @@ export class ProcScanner {
     t.sampledAt = now;
     t.readTick = tick;
     t.hot = cpu > 0 || stat.state === 'R' || stat.state === 'D';
+    if (t.hot) this.hot.add(t);
+    else this.hot.delete(t);
     if (t.info?.ppid !== stat.ppid) t.nsDirty = true;
     if (stat.state === 'Z' && t.info?.state !== 'Z') this.newZombies.push(t.pid);
     const row: ProcessInfo = {
@@ -545,5 +557,5 @@ function sameRow(a: ProcessInfo, b: ProcessInfo): boolean {
 }
 
 function emptyCounts(): TickCounts {
-  return { listed: 0, births: 0, reuseChecks: 0, young: 0, orphans: 0, refreshed: 0, completed: 0, deaths: 0, deferred: 0, reads: 0 };
+  return { listed: 0, births: 0, reuseChecks: 0, young: 0, orphans: 0, refreshed: 0, share: 0, completed: 0, deaths: 0, deferred: 0, reads: 0 };
 }

@@ -9,7 +9,8 @@ export type NamespaceType = (typeof NAMESPACE_TYPES)[number];
 /** Namespace inode by type; an unreadable link is left out. Shared between processes: never mutated. */
 export type Namespaces = ReadonlyMap<NamespaceType, number>;
 
-const NS_LINK = /\[(\d+)\]$/;
+/** Status lines the scanner wants, found with the newline before them (not `RUid:` and the like). */
+const STATUS_KEYS = ['\nUid:', '\nNSpid:'];
 /** Past this many entries a cache is dropped and refilled: a bound, not an eviction policy. */
 const CACHE_LIMIT = 4096;
 
@@ -84,8 +85,7 @@ export class ProcessFactsReader {
     const base = `${this.procRoot}/${pid}`;
     const statusLength = this.file.read(`${base}/status`, true);
     if (statusLength === READ_GONE) return null;
-    // The Uid and NSpid lines are ASCII whatever the name holds: Latin-1 is enough and cheaper.
-    const ids = statusLength >= 0 ? parseStatusIds(this.file.latin1(statusLength)) : null;
+    const ids = statusLength >= 0 ? parseStatusIds(this.statusLines(statusLength)) : null;
     const cgroupLength = this.file.read(`${base}/cgroup`, true);
     if (cgroupLength === READ_GONE) return null;
     return {
@@ -95,17 +95,40 @@ export class ProcessFactsReader {
     };
   }
 
+  /**
+   * The `Uid:` and `NSpid:` lines of the status file just read, as text: status is ~1.4 KB and
+   * only these two lines are wanted, so only they become a string. They are ASCII whatever the
+   * process's name holds, so Latin-1 reads them.
+   */
+  private statusLines(length: number): string {
+    const buffer = this.file.buffer.subarray(0, length);
+    let text = '';
+    for (const key of STATUS_KEYS) {
+      const at = buffer.indexOf(key);
+      if (at < 0) continue;
+      const end = buffer.indexOf(0x0a, at + 1);
+      text += buffer.toString('latin1', at + 1, end < 0 ? length : end + 1);
+    }
+    return text;
+  }
+
   /** The namespace links of a process (one shared object per distinct set). */
   readNamespaces(pid: number): Namespaces {
-    const found: Array<[NamespaceType, number]> = [];
+    // The links read `net:[4026531840]`: the inodes alone make the set's key.
+    let key = '';
     for (const type of NAMESPACE_TYPES) {
-      const inode = NS_LINK.exec(this.readLink(`${this.procRoot}/${pid}/ns/${type}`) ?? '')?.[1];
-      if (inode) found.push([type, Number(inode)]);
+      const link = this.readLink(`${this.procRoot}/${pid}/ns/${type}`);
+      key += link === null ? ' -' : ` ${link.slice(link.indexOf('[') + 1, -1)}`;
     }
-    const key = found.map(([type, inode]) => `${type}:${inode}`).join(' ');
     let set = this.namespaceSets.get(key);
     if (!set) {
-      set = new Map(found);
+      const inodes = key.slice(1).split(' ');
+      const found = new Map<NamespaceType, number>();
+      NAMESPACE_TYPES.forEach((type, i) => {
+        const inode = Number(inodes[i]);
+        if (Number.isSafeInteger(inode) && inode > 0) found.set(type, inode);
+      });
+      set = found;
       if (this.namespaceSets.size >= CACHE_LIMIT) this.namespaceSets.clear();
       this.namespaceSets.set(key, set);
     }

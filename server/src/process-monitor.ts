@@ -34,7 +34,8 @@ export class ProcessMonitor implements SnapshotFeed {
   private lastTick = 0;
   private lastFullTick = 0;
   /** Each scanner row and the row published for it: an unchanged scanner row is published as the same object. */
-  private rows = new Map<number, { raw: ProcessInfo; row: ProcessInfo }>();
+  private readonly rows = new Map<number, { raw: ProcessInfo; row: ProcessInfo; stamp: number }>();
+  private publishes = 0;
   private listeners = new Map<string, number>();
   private listenersKey = '';
 
@@ -118,18 +119,20 @@ export class ProcessMonitor implements SnapshotFeed {
   private publish(processes: ProcessInfo[]): Snapshot {
     this.lastTick = Date.now();
     const links = buildLogicalParents(processes, this.readListeners(processes));
-    const rows = new Map<number, { raw: ProcessInfo; row: ProcessInfo }>();
+    const stamp = ++this.publishes;
     const linked = processes.map((raw) => {
       const link = links.get(raw.pid) ?? null;
       const last = this.rows.get(raw.pid);
-      const row =
-        last && last.raw === raw && last.row.logicalParent === link
-          ? last.row
-          : stabiliseMetrics(last?.row, link === null ? raw : { ...raw, logicalParent: link });
-      rows.set(raw.pid, { raw, row });
+      if (last && last.raw === raw && last.row.logicalParent === link) {
+        last.stamp = stamp;
+        return last.row;
+      }
+      const row = stabiliseMetrics(last?.row, link === null ? raw : { ...raw, logicalParent: link });
+      this.rows.set(raw.pid, { raw, row, stamp });
       return row;
     });
-    this.rows = rows;
+    // Updated in place (no new map of every process a tick); the gone are dropped here.
+    if (this.rows.size > linked.length) for (const [pid, entry] of this.rows) if (entry.stamp !== stamp) this.rows.delete(pid);
     const containers: ContainerInfo[] = attachContainerPids(
       this.sources.flatMap((s) => s.getContainers()).map((c) => ({ ...c, pids: [] })),
       linked,
