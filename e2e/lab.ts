@@ -30,9 +30,9 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the real server (as `npm run serve` does) on a free port and waits for its URL. */
+/** Starts the real `proclens` command (what `npm start` runs after building) on a free port and waits for its URL. */
 export async function startServer(env: Record<string, string>, args: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'server/src/main.ts'), '--port', '0', ...args], {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/proclens.js'), '--port', '0', ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

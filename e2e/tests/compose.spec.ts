@@ -117,8 +117,18 @@ test('docker-compose runs the dashboard in a container that sees the host’s pi
   expect(containerId).toMatch(/^[0-9a-f]{64}$/);
   const containerPid = Number((await docker('inspect', '-f', '{{.State.Pid}}', containerId)).trim());
 
-  // The containerised server, from the host, on loopback.
-  const url = `http://127.0.0.1:${port}/`;
+  // The containerised server, from the host, on loopback, at the URL it printed (as a user finds it: `docker-compose logs`).
+  let url = '';
+  await expect
+    .poll(
+      async () => {
+        const logs = await compose(['logs', '--no-color', 'proclens']);
+        url = new RegExp(`http://127\\.0\\.0\\.1:${port}/\\?token=[\\w-]+`).exec(logs)?.[0] ?? '';
+        return url;
+      },
+      { timeout: 60_000, intervals: [500] },
+    )
+    .not.toBe('');
   let snapshot: Snapshot | undefined;
   await expect
     .poll(
