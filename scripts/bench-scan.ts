@@ -26,6 +26,7 @@ import { describeRevision } from './bench/describe-revision.ts';
 import type { ScannerMeasurement } from './bench/measure-scanner.ts';
 import { DEFAULT_CPU_BUDGET, INTERVAL_MS } from './bench/measure-scanner.ts';
 import { median } from './bench/percentile.ts';
+import { readStartNodeFlags } from './bench/start-command.ts';
 import { PS_COMMAND, timePs } from './bench/time-ps.ts';
 import type { PsTiming } from './bench/time-ps.ts';
 import { REPO_ROOT, updateReadme } from './bench/update-readme.ts';
@@ -106,10 +107,14 @@ async function growSleepers(groups: Sleepers[], have: number, n: number): Promis
 
 function runMeasurer(options: Options): Promise<ScannerMeasurement> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MEASURER, String(options.births), String(options.idleSeconds)], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...readStartNodeFlags(REPO_ROOT), '--import', 'tsx', MEASURER, String(options.births), String(options.idleSeconds)],
+      {
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const stop = onCleanup(() => child.kill('SIGKILL'));
     let out = '';
     child.stdout?.setEncoding('utf8');

@@ -184,7 +184,8 @@ function checkAgreement(scanner: ProcScanner): ScannerMeasurement['agreement'] {
   const examples: string[] = [];
   for (const ours of scanner.scan()) {
     const whole = scanner.readOne(ours.pid);
-    if (!whole || whole.startTime !== ours.startTime) continue;
+    // A process that died since (a zombie now) may keep its last row until its next read.
+    if (!whole || whole.startTime !== ours.startTime || whole.state === 'Z') continue;
     compared++;
     const diff = fields.filter((f) => JSON.stringify(ours[f]) !== JSON.stringify(whole[f]));
     if (diff.length === 0) continue;

@@ -467,7 +467,12 @@ export class ProcScanner {
     else this.hot.delete(t);
     if (t.info?.ppid !== stat.ppid) t.nsDirty = true;
     if (stat.state === 'Z' && t.info?.state !== 'Z') this.newZombies.push(t.pid);
-    const row: ProcessInfo = {
+    const rssKiB = (stat.rssPages * this.constants.pageSize) / 1024;
+    const last = t.info as ProcessInfo | undefined;
+    // The same object while nothing changed (no allocation): the monitor and the stream compare
+    // rows by identity first, and a row that lives on is not garbage.
+    if (last && sameRead(last, t, stat, cpu, rssKiB)) return;
+    t.info = {
       pid: t.pid,
       ppid: stat.ppid,
       name: stat.comm,
@@ -478,17 +483,15 @@ export class ProcScanner {
       startTime: stat.startTime,
       startedAt: this.startedAt(stat),
       cpu,
-      rssKiB: (stat.rssPages * this.constants.pageSize) / 1024,
+      rssKiB,
       nspid: t.identity.nspid,
       containerId: t.identity.containerId,
       logicalParent: null,
       role: t.role,
       shimOf: t.shimOf,
       kernelThread: (stat.flags & PF_KTHREAD) !== 0,
-      newNamespaces: t.info?.newNamespaces ?? NO_STRINGS,
+      newNamespaces: last?.newNamespaces ?? NO_STRINGS,
     };
-    // The same object while nothing changed: the monitor and the stream compare rows by identity first.
-    if (!t.info || !sameRow(t.info, row)) t.info = row;
   }
 
   private statFields(stat: Stat): Pick<ProcessInfo, 'pid' | 'ppid' | 'name' | 'state' | 'threads' | 'startTime' | 'startedAt' | 'rssKiB' | 'kernelThread'> {
@@ -536,23 +539,22 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
 }
 
-/** Rows of one identity: arrays are compared by reference (they are replaced, never changed). */
-function sameRow(a: ProcessInfo, b: ProcessInfo): boolean {
+/** Whether a read gives the row there is already: arrays by reference (replaced, never changed). */
+function sameRead(row: ProcessInfo, t: Tracked, stat: Stat, cpu: number, rssKiB: number): boolean {
   return (
-    a.ppid === b.ppid &&
-    a.name === b.name &&
-    a.state === b.state &&
-    a.threads === b.threads &&
-    a.cpu === b.cpu &&
-    a.rssKiB === b.rssKiB &&
-    a.argv === b.argv &&
-    a.uid === b.uid &&
-    a.nspid === b.nspid &&
-    a.containerId === b.containerId &&
-    a.role === b.role &&
-    a.shimOf === b.shimOf &&
-    a.startTime === b.startTime &&
-    a.newNamespaces === b.newNamespaces
+    row.ppid === stat.ppid &&
+    row.name === stat.comm &&
+    row.state === stat.state &&
+    row.threads === stat.threads &&
+    row.startTime === stat.startTime &&
+    row.cpu === cpu &&
+    row.rssKiB === rssKiB &&
+    row.argv === t.argv &&
+    row.uid === t.identity.uid &&
+    row.nspid === t.identity.nspid &&
+    row.containerId === t.identity.containerId &&
+    row.role === t.role &&
+    row.shimOf === t.shimOf
   );
 }
 
