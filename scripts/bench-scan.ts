@@ -86,7 +86,8 @@ function describeSetting(options: Options): string {
       : 'pid namespace: the host’s (run `npm run bench:scan` for a private one): /proc holds every process on the host, so pids > N',
   );
   log(
-    `scanner: as start-server builds it, --interval ${INTERVAL_MS} × --cpu-budget ${DEFAULT_CPU_BUDGET} % = ${(INTERVAL_MS * DEFAULT_CPU_BUDGET) / 100} ms budget a tick`,
+    `scanner: as start-server builds it, --interval ${INTERVAL_MS} × --cpu-budget ${DEFAULT_CPU_BUDGET} % = ${(INTERVAL_MS * DEFAULT_CPU_BUDGET) / 100} ms of CPU a tick; ` +
+      `measured in node ${readStartNodeFlags(REPO_ROOT).join(' ')}, as \`npm start\` runs it`,
   );
   log(
     `sizes ${options.sizes.join(', ')}; ${options.runs} fresh measuring processes per size; ${options.births} births; ${options.idleSeconds} s idle as the server runs it`,
@@ -325,13 +326,13 @@ function printTable(results: SizeResult[]): void {
   for (const r of results) for (const e of r.runs.flatMap((x) => x.agreement.examples).slice(0, 5)) log(`- N = ${r.n}, differs from a whole read: ${e}`);
 }
 
-async function publish(results: SizeResult[], figures: BenchFigure[], namespace: string, startedAt: Date): Promise<void> {
+async function publish(results: SizeResult[], figures: BenchFigure[], namespace: string, startedAt: Date, revision: string): Promise<void> {
   const r5 = results.find((r) => r.n === 5000) ?? results[0];
   const file = await writeBenchResults(REPO_ROOT, {
     bench: 'scan',
     command: 'npm run bench:scan',
     takenAt: startedAt.toISOString(),
-    revision: describeRevision(REPO_ROOT, ['server', 'shared', 'scripts']),
+    revision,
     host: `${os.cpus().length} cores shared with other jobs, ${namespace}; at 5,000: load ${r5?.load ?? '?'}, ${r5?.machine ?? ''}`,
     note: 'Figures are medians of fresh measuring processes; CPU time is beside wall time because other jobs share the machine.',
     figures,
@@ -343,6 +344,8 @@ async function publish(results: SizeResult[], figures: BenchFigure[], namespace:
 
 async function main(): Promise<void> {
   const startedAt = new Date();
+  // Taken at the start: what the measuring processes load is the tree as it is now.
+  const revision = describeRevision(REPO_ROOT, ['server', 'shared', 'scripts']);
   const options = parseOptions(process.argv.slice(2));
   const namespace = describeSetting(options);
   const groups: Sleepers[] = [];
@@ -362,7 +365,7 @@ async function main(): Promise<void> {
   log('## Targets');
   log();
   for (const f of figures) log(`- ${formatVerdict(f)}`);
-  await publish(results, figures, namespace, startedAt);
+  await publish(results, figures, namespace, startedAt, revision);
 }
 
 main().then(

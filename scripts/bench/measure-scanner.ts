@@ -171,7 +171,12 @@ async function timeBirths(monitor: ProcessMonitor, count: number): Promise<Scann
     while (pending.size > 0 && performance.now() < deadline) await sleep(50);
   } finally {
     unsubscribe();
-    for (const child of children) child.kill('SIGKILL');
+    // Killed and reaped: left unreaped, they would stay as zombies under the bench's pid 1.
+    await Promise.all(
+      children.map((child) =>
+        child.exitCode !== null || child.signalCode !== null ? undefined : new Promise((resolve) => child.once('exit', resolve).kill('SIGKILL')),
+      ),
+    );
   }
   return { latenciesMs, missed: pending.size };
 }

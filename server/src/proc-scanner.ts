@@ -195,7 +195,8 @@ export class ProcScanner {
     const order = this.readListed(pids, kind, { from, to: after }, now, tick, counts);
     if (this.crowded) this.readCrowdInContainers(order, now, tick);
     this.readOrphans(order, now, tick, counts);
-    if (kind === 'full') this.refresh(order, now, tick, started, counts);
+    // A crowded tick (a cold start) has just read every process: no rotation on top.
+    if (kind === 'full' && !this.crowded) this.refresh(order, now, tick, started, counts);
 
     const rows: ProcessInfo[] = [];
     for (const seen of order) {
