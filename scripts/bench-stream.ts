@@ -10,7 +10,8 @@
  * are born and die, and the time from spawning a marked process until every client has it.
  *
  * Phases (about two minutes): start the sleepers and the server; connect the clients (each gets
- * a snapshot); settle 5 s; idle 30 s; churn 30 s (100 births and 100 deaths a second, plus 3
+ * a snapshot); wait until the server's first scan is complete (argv and uid of every process),
+ * then settle 5 s; idle 30 s; churn 30 s (100 births and 100 deaths a second, plus 3
  * marked `sleep 1234.<pid><n>` processes a second for the latency); drain 3 s; stall 35 s (the
  * churn goes on and a raw TCP client does the WebSocket handshake, then never reads; the churn
  * phase is the control for the server's RSS); resync flood 6 s (a client that never reads sends
@@ -206,6 +207,22 @@ async function connectClients(run: Run, server: RunningServer): Promise<{ client
   return { clients, snapshotTimes };
 }
 
+/**
+ * The server's first scan of thousands of processes reads most from `stat` alone and completes
+ * argv and uid over the next seconds (ProcScanner's crowd): idle starts once that is done. Returns
+ * how long it took after the clients connected, and what it cost each client.
+ */
+async function awaitFirstScanComplete(clients: StreamClient[]): Promise<{ ms: number; bytesPerClient: number }> {
+  const t0 = now();
+  const bytes0 = clients[0]?.bytesRead() ?? 0;
+  const complete = (): boolean => clients[0]?.snapshot?.processes.every((p) => p.uid !== null) ?? false;
+  while (!complete() && now() - t0 < 120_000) await sleep(100);
+  if (!complete()) throw new Error('the first scan was not complete 120 s after the clients connected');
+  const done = { ms: now() - t0, bytesPerClient: (clients[0]?.bytesRead() ?? 0) - bytes0 };
+  log(`the server's first scan was complete ${ms(done.ms)} later (${kib(done.bytesPerClient)} more per client)`);
+  return done;
+}
+
 /** Bytes and frames per client per second over a phase of `seconds`, while `during` runs. */
 async function measureTraffic(clients: StreamClient[], seconds: number, during: () => Promise<void> = () => sleep(seconds * 1000)) {
   const bytes0 = clients.map((c) => c.bytesRead());
@@ -324,6 +341,7 @@ interface Results {
   sleepersMs: number;
   serverStartMs: number;
   snapshotTimes: number[];
+  completion: { ms: number; bytesPerClient: number };
   processesSeen: number;
   snapshotBytes: number;
   machine: string;
@@ -409,7 +427,8 @@ function reportRun(r: Results): string[] {
       `Host: ${os.cpus().length} cores, load average ${r.run.load0.map((l) => l.toFixed(2)).join(' ')} at start; ` +
       `${SLEEPERS} sleepers started in ${(r.sleepersMs / 1000).toFixed(1)} s; the server saw ${r.processesSeen} processes ` +
       `(snapshot ${kib(r.snapshotBytes)}); ${CLIENTS} clients + 1 stalled client on 127.0.0.1, each with the token as \`Authorization: Bearer\`. ` +
-      `Server up in ${(r.serverStartMs / 1000).toFixed(1)} s; all ${CLIENTS} clients had their first snapshot after ${ms(Math.max(...r.snapshotTimes))} (p50 ${ms(median(r.snapshotTimes))}).`,
+      `Server up in ${(r.serverStartMs / 1000).toFixed(1)} s; all ${CLIENTS} clients had their first snapshot after ${ms(Math.max(...r.snapshotTimes))} (p50 ${ms(median(r.snapshotTimes))}); ` +
+      `the first scan (most processes from \`stat\` alone) was complete ${ms(r.completion.ms)} after that, which cost each client ${kib(r.completion.bytesPerClient)}; the idle phase starts ${SETTLE_S} s later.`,
     '',
     '| phase | duration | server CPU (one core = 100 %) | server RSS | bytes/client/s | frames/client/s |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -552,6 +571,7 @@ async function main(): Promise<void> {
   onCleanup(() => void probe.terminate());
 
   run.phase = 'settle';
+  const completion = await awaitFirstScanComplete(clients);
   await sleep(SETTLE_S * 1000);
   run.phase = 'idle';
   log(`idle for ${IDLE_S} s…`);
@@ -581,6 +601,7 @@ async function main(): Promise<void> {
     sleepersMs,
     serverStartMs,
     snapshotTimes,
+    completion,
     processesSeen: clients[0]?.snapshot?.processes.length ?? 0,
     snapshotBytes: clients[0]?.firstSnapshotBytes ?? 0,
     machine,

@@ -6,7 +6,7 @@
  *
  * Steps: the first scan; the ticks that complete what it deferred; settled ticks; then the
  * scanner run as the server runs it (ProcessMonitor: a full tick every second, a births check
- * every half second) while idle and while marked processes are born; finally every row checked
+ * every quarter second) while idle and while marked processes are born; finally every row checked
  * against a whole read of the same pid.
  */
 import { spawn } from 'node:child_process';
@@ -174,7 +174,9 @@ async function timeBirths(monitor: ProcessMonitor, count: number): Promise<Scann
     // Killed and reaped: left unreaped, they would stay as zombies under the bench's pid 1.
     await Promise.all(
       children.map((child) =>
-        child.exitCode !== null || child.signalCode !== null ? undefined : new Promise((resolve) => child.once('exit', resolve).kill('SIGKILL')),
+        child.exitCode !== null || child.signalCode !== null
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => child.once('exit', () => resolve()).kill('SIGKILL')),
       ),
     );
   }

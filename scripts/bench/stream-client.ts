@@ -121,7 +121,6 @@ export class StreamClient {
 
 /** Births, exits and which fields of live processes a diff changed. */
 function describeDiff(before: Snapshot, diff: Parameters<typeof applyDiff>[1], bytes: number, phase: string): DiffRecord {
-  const old = new Map(before.processes.map((p) => [p.pid, p]));
   const record: DiffRecord = {
     phase,
     bytes,
@@ -134,7 +133,7 @@ function describeDiff(before: Snapshot, diff: Parameters<typeof applyDiff>[1], b
     names: new Map(),
   };
   for (const p of diff.upserted) {
-    const was = old.get(p.pid);
+    const was = findByPid(before.processes, p.pid);
     if (!was || was.startTime !== p.startTime) {
       record.births++;
       continue;
@@ -144,6 +143,20 @@ function describeDiff(before: Snapshot, diff: Parameters<typeof applyDiff>[1], b
     for (const key of Object.keys(p) as (keyof typeof p)[]) if (JSON.stringify(p[key]) !== JSON.stringify(was[key])) count(record.fields, key);
   }
   return record;
+}
+
+/** Binary search of processes sorted by pid (this runs in the clients' thread: no map of them all). */
+function findByPid(processes: Snapshot['processes'], pid: number): Snapshot['processes'][number] | undefined {
+  let low = 0;
+  let high = processes.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const p = processes[mid] as Snapshot['processes'][number];
+    if (p.pid === pid) return p;
+    if (p.pid < pid) low = mid + 1;
+    else high = mid - 1;
+  }
+  return undefined;
 }
 
 /** Does the WebSocket handshake on a raw TCP socket, then never reads again. */

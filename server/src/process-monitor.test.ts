@@ -45,7 +45,7 @@ async function until<T>(what: string, pick: () => T | undefined): Promise<T> {
 }
 
 describe('ProcessMonitor', () => {
-  it('ProcessMonitor publishes a birth from the half-way check, long before the next full tick', async () => {
+  it('ProcessMonitor publishes a birth from a births check, long before the next full tick', async () => {
     let fullTicks = 0;
     const scanner = new ProcScanner(PROC, constants, { refreshBudgetMs: 30 });
     const scan = scanner.scan.bind(scanner);
