@@ -10,13 +10,13 @@ import type { BannerUrl } from './build-banner.ts';
 import type { ContainerEngine } from './container-engine.ts';
 import { createApp } from './create-app.ts';
 import { createLiveApi } from './create-live-api.ts';
-import { parseDockerEndpoint } from './docker-endpoint.ts';
 import { DockerWatcher } from './docker-watcher.ts';
 import type { Logger } from './logger.ts';
 import type { Settings } from './parse-cli.ts';
 import { ProcScanner } from './proc-scanner.ts';
 import { ProcessMonitor } from './process-monitor.ts';
 import { readHostConstants } from './read-host-constants.ts';
+import { readDockerEndpoint } from './read-docker-endpoint.ts';
 import { readProcDir } from './read-proc-file.ts';
 import type { SnapshotFeed } from './snapshot-feed.ts';
 import { attachSnapshotStream } from './snapshot-stream.ts';
@@ -50,7 +50,7 @@ export function createLiveMode(settings: Settings, log: Logger): Mode {
   const probe = readProcDir(settings.procRoot);
   if (!probe.ok) throw new Error(`cannot read ${settings.procRoot}: ${probe.message}`);
   const constants = readHostConstants(settings.procRoot);
-  const engines: ContainerEngine[] = [new DockerWatcher(parseDockerEndpoint(settings.dockerHost ?? undefined), () => monitor.tickSoon(), log)];
+  const engines: ContainerEngine[] = [new DockerWatcher(readDockerEndpoint(settings.dockerHost), () => monitor.tickSoon(), log)];
   const scanner = new ProcScanner(settings.procRoot, constants, { refreshBudgetMs: (settings.intervalMs * settings.cpuBudget) / 100 });
   const monitor = new ProcessMonitor(
     scanner,
