@@ -69,6 +69,7 @@ export class ProcessMonitor implements SnapshotFeed {
   }
 
   tick(): Snapshot {
+    const started = performance.now();
     this.lastTick = Date.now();
     let processes: ProcessInfo[];
     try {
@@ -98,6 +99,9 @@ export class ProcessMonitor implements SnapshotFeed {
         this.log.error('subscriber failed', { error: err instanceof Error ? err.message : String(err) });
       }
     }
+    if (this.log.enabled('debug')) {
+      this.log.debug('tick', { ms: Math.round(performance.now() - started), ...countTickChanges(previous, this.snapshot) });
+    }
     return this.snapshot;
   }
 
@@ -113,4 +117,16 @@ export class ProcessMonitor implements SnapshotFeed {
     }
     return this.listeners;
   }
+}
+
+/** A tick in numbers, for `--verbose`: how many processes and containers, born and exited since the last. */
+export function countTickChanges(previous: Snapshot, next: Snapshot): { processes: number; containers: number; born: number; exited: number } {
+  const identity = (p: ProcessInfo): string => `${p.pid}:${p.startTime}`;
+  const before = new Set(previous.processes.map(identity));
+  const after = new Set(next.processes.map(identity));
+  let born = 0;
+  for (const id of after) if (!before.has(id)) born++;
+  let exited = 0;
+  for (const id of before) if (!after.has(id)) exited++;
+  return { processes: next.processes.length, containers: next.containers.length, born, exited };
 }
