@@ -27,6 +27,8 @@ export class ProcessMonitor implements SnapshotFeed {
   private lastTick = 0;
   private listeners = new Map<string, number>();
   private listenersKey = '';
+  /** The scanner's rows of the last tick, kept with --verbose only: a row it did not re-read is the same object. */
+  private lastRows = new Map<number, ProcessInfo>();
 
   constructor(
     private readonly scanner: ProcScanner,
@@ -100,7 +102,9 @@ export class ProcessMonitor implements SnapshotFeed {
       }
     }
     if (this.log.enabled('debug')) {
-      this.log.debug('tick', { ms: Math.round(performance.now() - started), ...countTickChanges(previous, this.snapshot) });
+      const read = processes.filter((p) => this.lastRows.get(p.pid) !== p).length;
+      this.lastRows = new Map(processes.map((p) => [p.pid, p]));
+      this.log.debug('tick', { ms: Math.round(performance.now() - started), ...countTickChanges(previous, this.snapshot), read });
     }
     return this.snapshot;
   }

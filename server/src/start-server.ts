@@ -51,7 +51,9 @@ export function createLiveMode(settings: Settings, log: Logger): Mode {
   if (!probe.ok) throw new Error(`cannot read ${settings.procRoot}: ${probe.message}`);
   const constants = readHostConstants(settings.procRoot);
   const engines: ContainerEngine[] = [new DockerWatcher(readDockerEndpoint(settings.dockerHost), () => monitor.tickSoon(), log)];
-  const scanner = new ProcScanner(settings.procRoot, constants, { refreshBudgetMs: (settings.intervalMs * settings.cpuBudget) / 100 });
+  const refreshBudgetMs = (settings.intervalMs * settings.cpuBudget) / 100;
+  const scanner = new ProcScanner(settings.procRoot, constants, { refreshBudgetMs });
+  log.info('scanning', { procRoot: settings.procRoot, intervalMs: settings.intervalMs, cpuBudget: settings.cpuBudget, refreshBudgetMs });
   const monitor = new ProcessMonitor(
     scanner,
     engines,
