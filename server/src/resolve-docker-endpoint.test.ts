@@ -229,12 +229,8 @@ describe('resolveDockerEndpoint agrees with the docker CLI', () => {
 
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'proclens-contexts-'));
-    execFileSync('mkdir', ['-p', certs()]);
     // A throw-away CA and client certificate, so that the CLI stores real TLS material.
-    const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: certs(), stdio: 'ignore' });
-    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=proclens test CA', '-keyout', 'ca-key.pem', '-out', 'ca.pem');
-    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=client', '-keyout', 'key.pem', '-out', 'client.csr');
-    ssl('x509', '-req', '-days', '1', '-in', 'client.csr', '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-out', 'cert.pem');
+    execFileSync('bash', [path.resolve(import.meta.dirname, '../../scripts/make-test-certs.sh'), certs()]);
     docker({}, 'context', 'create', 'rootless', '--docker', 'host=unix:///run/user/1000/docker.sock');
     docker({}, 'context', 'create', 'remote-tls', '--docker', `host=tcp://127.0.0.1:2376,ca=${certs()}/ca.pem,cert=${certs()}/cert.pem,key=${certs()}/key.pem`);
     docker({}, 'context', 'create', 'insecure', '--docker', 'host=tcp://127.0.0.1:2377,skip-tls-verify=true');
