@@ -21,7 +21,9 @@ export async function labUp(): Promise<void> {
 }
 
 export async function labDown(): Promise<void> {
-  await run('bash', [path.join(repoRoot, 'scripts/lab-down.sh'), LAB_DIR], { timeout: 120_000, maxBuffer: 1 << 24 });
+  // Generous: after the Compose test the vfs storage holds every image layer as a full copy, and
+  // deleting it on a busy machine has taken over two minutes.
+  await run('bash', [path.join(repoRoot, 'scripts/lab-down.sh'), LAB_DIR], { timeout: 600_000, maxBuffer: 1 << 24 });
 }
 
 export interface ServerProcess {

@@ -29,6 +29,8 @@ const hasKthreadd = (() => {
 })();
 const CHILD_ENV = { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', HOME: '/tmp' };
 const POLL_MS = 50;
+/** The server's tick in these tests. */
+const INTERVAL_MS = 200;
 
 // ---- processes this file starts, and how they are stopped ------------------------------------
 
@@ -91,7 +93,7 @@ beforeAll(async () => {
       host: '127.0.0.1',
       dockerHost: 'unix:///nonexistent.sock',
       procRoot: '/proc',
-      intervalMs: 200,
+      intervalMs: INTERVAL_MS,
       revealSecrets: false,
       verbose: false,
     },
@@ -121,7 +123,7 @@ async function getDetail(pid: number | string, root = base, headers = auth): Pro
 }
 
 /** Polls the snapshot until `pick` finds what it looks for; fails with a description after `ms`. */
-async function waitFor<T>(what: string, pick: (s: Snapshot) => T | undefined, ms = 5000): Promise<T> {
+async function waitFor<T>(what: string, pick: (s: Snapshot) => T | undefined, ms = 15_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const found = pick(await getSnapshot());
@@ -260,7 +262,7 @@ describe('hostile processes through the HTTP API', () => {
     const script = '$|=1; my $p = fork() // die; exit 0 if $p == 0; print "$p\\n"; $SIG{USR1} = sub { waitpid($p, 0); print "reaped\\n" }; sleep 1 while 1';
     const parent = start('perl', ['-e', script], { stdout: true });
     const next = lines(parent);
-    const zombiePid = Number(await withTimeout(next(), 5000, 'perl printed no pid'));
+    const zombiePid = Number(await withTimeout(next(), 15_000, 'perl printed no pid'));
     const zombie = await waitFor(
       'the zombie',
       findPid(zombiePid, (p) => p.state === 'Z'),
@@ -273,12 +275,13 @@ describe('hostile processes through the HTTP API', () => {
     expect(detail.body?.process.state).toBe('Z');
     expect(detail.body?.argv).toEqual([]);
 
-    // Several ticks later it is still there: a zombie exists until it is reaped.
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(findPid(zombiePid)(await getSnapshot())?.state).toBe('Z');
+    // Three ticks later it is still there: a zombie exists until it is reaped.
+    const seenAt = (await getSnapshot()).takenAt;
+    const later = await waitFor('three more ticks', (s) => (s.takenAt >= seenAt + 3 * INTERVAL_MS ? s : undefined));
+    expect(findPid(zombiePid)(later)?.state).toBe('Z');
 
     process.kill(parent.pid, 'SIGUSR1');
-    expect(await withTimeout(next(), 5000, 'perl did not reap')).toBe('reaped');
+    expect(await withTimeout(next(), 15_000, 'perl did not reap')).toBe('reaped');
     await waitFor('the reaped zombie gone', (s) => (findPid(zombiePid)(s) ? undefined : true));
   });
 
@@ -352,8 +355,7 @@ describe('hostile processes through the HTTP API', () => {
       expect(churnersSeen).toBe(snapshots);
       expect(victims.length).toBeGreaterThan(20);
       // The monitor still ticks after the storm.
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      expect((await getSnapshot()).takenAt).toBeGreaterThan(lastTakenAt);
+      await waitFor('a tick after the storm', (s) => (s.takenAt > lastTakenAt ? true : undefined));
     } finally {
       spawning = false;
       await spawner;
@@ -486,7 +488,9 @@ describe('hostile processes through the HTTP API', () => {
     }
     const gone = start('/bin/true', []);
     await exited(gone);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Reaped: node has collected its exit status, so its /proc entry goes (poll: the kernel may lag).
+    const end = Date.now() + 15_000;
+    while (existsSync(`/proc/${gone.pid}`) && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     expect(existsSync(`/proc/${gone.pid}`)).toBe(false);
     const res = await rawGet(`/api/processes/${gone.pid}`);
     expect(res.status).toBe(404);
