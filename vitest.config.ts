@@ -6,5 +6,6 @@ export default defineConfig({
     exclude: ['**/node_modules/**', 'e2e/**'],
     // Generous: tests poll with long deadlines on a shared, noisy machine.
     testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });

@@ -510,6 +510,18 @@ test('SIGTERM to the `npm start` process stops the server within 2 s', async () 
   expect((await rawGet(url, '/api/snapshot')).status).toBe(-1);
 });
 
+test('Ctrl-C (SIGINT to the terminal’s process group) stops npm and the server', async () => {
+  const { run, url } = await start('npm start', { PORT: String(await freePort()) });
+  const server = await serverPidOf(run);
+  const sent = Date.now();
+  // The command runs in a process group of its own, as a shell's foreground job does.
+  process.kill(-run.pid, 'SIGINT');
+  const exit = await run.exit;
+  expect(exit.at - sent).toBeLessThan(2000);
+  expect(isAlive(server)).toBe(false);
+  expect((await rawGet(url, '/api/snapshot')).status).toBe(-1);
+});
+
 test('killing npm outright (SIGKILL) stops the server within about 2 s', async () => {
   const { run, url } = await start('npm start', { PORT: String(await freePort()) });
   const server = await serverPidOf(run);

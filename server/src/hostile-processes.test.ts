@@ -28,6 +28,8 @@ const hasKthreadd = (() => {
   return stat.ok && parseStat(stat.value)?.comm === 'kthreadd';
 })();
 const CHILD_ENV = { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', HOME: '/tmp' };
+// Test processes sleep far longer than any test runs (afterEach kills them): on a busy machine a
+// test has outlived a 30 s sleep and found its process gone.
 const POLL_MS = 50;
 /** The server's tick in these tests. */
 const INTERVAL_MS = 200;
@@ -197,15 +199,15 @@ describe('hostile processes through the HTTP API', () => {
     // exec takes comm from the file name it was given, so a symlink names the process.
     const link = path.join(tmp, 'a) b (c');
     symlinkSync('/bin/sleep', link);
-    const child = start(link, ['30']);
-    await expectNamed(child, 'a) b (c', [link, '30']);
+    const child = start(link, ['600']);
+    await expectNamed(child, 'a) b (c', [link, '600']);
   });
 
   it('shows a process whose name holds a newline with that newline in its name', async () => {
     const link = path.join(tmp, 'new\nline');
     symlinkSync('/bin/sleep', link);
-    const child = start(link, ['30']);
-    await expectNamed(child, 'new\nline', [link, '30']);
+    const child = start(link, ['600']);
+    await expectNamed(child, 'new\nline', [link, '600']);
   });
 
   it('shows a process whose name is invalid UTF-8 with U+FFFD for each bad byte', async () => {
@@ -214,13 +216,13 @@ describe('hostile processes through the HTTP API', () => {
     const dir = path.join(tmp, 'badutf8');
     mkdirSync(dir);
     symlinkSync('/bin/sleep', Buffer.concat([Buffer.from(`${dir}/bad`), Buffer.from([0xff, 0xfe]), Buffer.from('name')]));
-    const child = start('/bin/sh', ['-c', 'exec ./bad* 30'], { cwd: dir, env: { ...CHILD_ENV, LANG: 'C' } });
-    await expectNamed(child, 'bad\uFFFD\uFFFDname', ['./bad\uFFFD\uFFFDname', '30']);
+    const child = start('/bin/sh', ['-c', 'exec ./bad* 600'], { cwd: dir, env: { ...CHILD_ENV, LANG: 'C' } });
+    await expectNamed(child, 'bad\uFFFD\uFFFDname', ['./bad\uFFFD\uFFFDname', '600']);
   });
 
   it('round-trips an argv with an empty argument, a 100 KB argument and non-ASCII text exactly', async () => {
     const long = Array.from({ length: 100 * 1024 }, (_, i) => String.fromCharCode(32 + (i % 95))).join('');
-    const argv = ['perl', '-e', 'sleep 30', '', long, '\u00fcn\u00ef c\u00f8d\u00e9\n\u2713 \t', 'last'];
+    const argv = ['perl', '-e', 'sleep 600', '', long, '\u00fcn\u00ef c\u00f8d\u00e9\n\u2713 \t', 'last'];
     const child = start('perl', argv.slice(1));
     const seen = await waitFor(
       'perl with the long argv',
@@ -437,7 +439,7 @@ describe('hostile processes through the HTTP API', () => {
   it.runIf(isRoot)(
     'says another user\'s environment is "denied" with HTTP 200 when the server runs without privilege',
     async () => {
-      const sleep = start('sleep', ['30'], { env: { ...CHILD_ENV, PROCLENS_HOSTILE_TEST: 'visible-to-root' } });
+      const sleep = start('sleep', ['600'], { env: { ...CHILD_ENV, PROCLENS_HOSTILE_TEST: 'visible-to-root' } });
       // The in-process server runs as root and reads it…
       await waitFor(
         'the root sleep',
@@ -475,7 +477,7 @@ describe('hostile processes through the HTTP API', () => {
       const asNobody = await getDetail(sleep.pid, url, { Authorization: `Bearer ${found?.[2] ?? ''}` });
       expect(asNobody.status).toBe(200);
       expect(asNobody.body?.environ).toEqual({ state: 'denied', vars: [] });
-      expect(asNobody.body?.argv).toEqual(['sleep', '30']);
+      expect(asNobody.body?.argv).toEqual(['sleep', '600']);
     },
     30_000,
   );
