@@ -21,8 +21,6 @@ export async function labUp(): Promise<void> {
 }
 
 export async function labDown(): Promise<void> {
-  // Generous: after the Compose test the vfs storage holds every image layer as a full copy, and
-  // deleting it on a busy machine has taken over two minutes.
   await run('bash', [path.join(repoRoot, 'scripts/lab-down.sh'), LAB_DIR], { timeout: 600_000, maxBuffer: 1 << 24 });
 }
 
@@ -33,8 +31,10 @@ export interface ServerProcess {
 }
 
 /** Starts the real `proclens` command (what `npm start` runs after building) on a free port and waits for its URL. */
-export async function startServer(env: Record<string, string>, args: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/proclens.js'), '--port', '0', ...args], {
+export async function startServer(env: Record<string, string>, args: string[] = [], wrapper: string[] = []): Promise<ServerProcess> {
+  // `wrapper`: a command the server runs under, e.g. `setpriv --reuid=… --` (least-privilege spec).
+  const [file = process.execPath, ...rest] = [...wrapper, process.execPath, path.join(repoRoot, 'bin/proclens.js'), '--port', '0', ...args];
+  const child = spawn(file, rest, {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

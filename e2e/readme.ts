@@ -25,11 +25,18 @@ export interface ReadmeOption {
   env: string | null;
 }
 
+/** Inline code that is a command to type: these programs with arguments. */
+const INLINE_COMMAND = /^(?:[A-Z_]+=\S+ )*(?:npm|docker-compose|docker|curl|openssl|stat|ssh) \S/;
+
 /**
- * Inline code that is a command to type: these programs with arguments. `docker top` or
- * `docker exec` in a sentence name a subcommand; a docker command to type has arguments too.
+ * `docker top` or `docker run -e` in a sentence name a subcommand or an option; a docker command
+ * to type has a subcommand and more than one lone option after it.
  */
-const INLINE_COMMAND = /^(?:[A-Z_]+=\S+ )*(?:(?:npm|docker-compose|curl|openssl|stat|ssh) |docker \S+ \S)/;
+function isCommand(text: string): boolean {
+  if (!INLINE_COMMAND.test(text)) return false;
+  const words = text.split(' ');
+  return words[0] !== 'docker' || words.length > 3 || (words.length === 3 && !(words[2] ?? '').startsWith('-'));
+}
 
 export function readReadme(): string {
   return readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
@@ -56,7 +63,7 @@ export function parseReadmeCommands(readme: string): ReadmeCommand[] {
     if (fence !== null) return;
     for (const match of raw.matchAll(/`([^`]+)`/g)) {
       const text = (match[1] ?? '').trim();
-      if (INLINE_COMMAND.test(text)) commands.push({ text, line, where: 'inline' });
+      if (isCommand(text)) commands.push({ text, line, where: 'inline' });
     }
   });
   return commands;
