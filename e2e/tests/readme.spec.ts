@@ -153,8 +153,16 @@ interface Check {
 }
 
 let sleeper: ChildProcess | undefined;
+/** Folders the checks make (a recording xdg-open, a proc root), removed after the file. */
+const tempDirs: string[] = [];
+const makeTempDir = (prefix: string): string => {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+};
 test.afterAll(() => {
   sleeper?.kill('SIGKILL');
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 /** A process of this test's own, with a secret-looking variable in its environment. */
 function secretHolder(): number {
@@ -204,7 +212,7 @@ const CHECKS: Record<string, Check> = {
     // No desktop here to open a browser in: a recording `xdg-open` first on the PATH stands in
     // for it (the one fake in this file), and shows what proclens asked to open.
     env: () => {
-      const bin = mkdtempSync(path.join(tmpdir(), 'proclens-open-'));
+      const bin = makeTempDir('proclens-open-');
       writeFileSync(path.join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" >> ${bin}/opened\n`);
       chmodSync(path.join(bin, 'xdg-open'), 0o755);
       return { PATH: `${bin}:${process.env.PATH ?? ''}`, OPEN_LOG: path.join(bin, 'opened') };
@@ -227,7 +235,7 @@ const CHECKS: Record<string, Check> = {
   'proc-root': {
     // A /proc of two processes: pid 1 and this test's own sleeper, beside the host-wide files.
     value: () => {
-      const dir = mkdtempSync(path.join(tmpdir(), 'proclens-procroot-'));
+      const dir = makeTempDir('proclens-procroot-');
       for (const name of readdirSync('/proc')) if (!/^\d+$/.test(name)) symlinkSync(`/proc/${name}`, path.join(dir, name));
       for (const pid of [1, secretHolder()]) symlinkSync(`/proc/${pid}`, path.join(dir, String(pid)));
       return dir;
