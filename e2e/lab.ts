@@ -31,9 +31,14 @@ export interface ServerProcess {
 }
 
 /** Starts the real `proclens` command (what `npm start` runs after building) on a free port and waits for its URL. */
-export async function startServer(env: Record<string, string>, args: string[] = [], wrapper: string[] = []): Promise<ServerProcess> {
+export async function startServer(
+  env: Record<string, string>,
+  args: string[] = [],
+  wrapper: string[] = [],
+  command: 'serve' | 'hub' = 'serve',
+): Promise<ServerProcess> {
   // `wrapper`: a command the server runs under, e.g. `setpriv --reuid=… --` (least-privilege spec).
-  const [file = process.execPath, ...rest] = [...wrapper, process.execPath, path.join(repoRoot, 'bin/proclens.js'), '--port', '0', ...args];
+  const [file = process.execPath, ...rest] = [...wrapper, process.execPath, path.join(repoRoot, 'bin/proclens.js'), command, '--port', '0', ...args];
   const child = spawn(file, rest, {
     cwd: repoRoot,
     env: { ...process.env, ...env },

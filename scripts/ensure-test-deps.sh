@@ -22,6 +22,7 @@ PACKAGES=(
   newuidmap:uidmap
   openssl:openssl
   curl:curl
+  unshare:util-linux
 )
 
 line() { printf 'apt-get update && apt-get install -y %s\n' "$*"; }

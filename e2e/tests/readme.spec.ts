@@ -40,6 +40,7 @@ const NOT_RUN: Record<string, string> = {
   'npm run bench:scan': 'a benchmark of minutes; its README table is checked against its JSON in render-bench-tables.test.ts',
   'npm run bench:stream -- --isolated': 'a benchmark of minutes; its README table is checked against its JSON in render-bench-tables.test.ts',
   'npm run bench:ui': 'a benchmark of minutes; its README table is checked against its JSON in render-bench-tables.test.ts',
+  'npm run bench:hosts': 'a benchmark of minutes; its README table is checked against its JSON in render-bench-tables.test.ts',
 };
 
 /** Which test below runs each kind of README command. */
@@ -52,6 +53,7 @@ const RUN_BY: [RegExp, string][] = [
   [/^openssl rand -hex 16$/, 'openssl rand -hex 16'],
   [/^stat -fc %T \/sys\/fs\/cgroup$/, 'stat -fc %T /sys/fs/cgroup'],
   [/^TOKEN=\S+$|^curl -H "Authorization: Bearer \$TOKEN" http:\/\/127\.0\.0\.1:7700\/api\/snapshot$/, 'the HTTP API example'],
+  [/^nats-server -js |^export PROCLENS_NATS=|^node bin\/proclens\.js (agent|hub)\b/, 'the Many hosts block'],
 ];
 
 /** Options checked by a test of their own below (both forms in one comparison). */
@@ -500,6 +502,42 @@ test('the lab block: npm run lab, the export line, npm start on the lab engine, 
     expect(isAlive(dockerd)).toBe(false);
   } finally {
     await runLine(`bash scripts/lab-down.sh ${dir}`).exit;
+  }
+});
+
+test('the Many hosts block: nats-server, the PROCLENS_NATS export, an agent and a hub, as written', async () => {
+  test.setTimeout(120_000);
+  const block = COMMANDS.filter((c) => c.where === 'block');
+  const at = block.findIndex((c) => c.text.startsWith('nats-server '));
+  const [nats = '', exported = '', agent = '', hub = ''] = block.slice(at, at + 4).map((c) => c.text);
+  expect(exported).toMatch(/^export PROCLENS_NATS=\S+$/);
+  expect(agent).toBe('node bin/proclens.js agent');
+  expect(hub).toMatch(/^node bin\/proclens\.js hub --port \d+$/);
+  const natsPort = Number(/:(\d+)$/.exec(exported)?.[1] ?? 4222);
+  const hubPort = Number(/--port (\d+)/.exec(hub)?.[1]);
+  const store = /-sd (\S+)/.exec(nats)?.[1] ?? '';
+  // As written it takes fixed ports and a fixed folder: on a shared machine they may be in use.
+  const busy = [!(await portIsFree(natsPort)) && `port ${natsPort}`, !(await portIsFree(hubPort)) && `port ${hubPort}`, existsSync(store) && store].filter(
+    Boolean,
+  );
+  test.skip(busy.length > 0, `in use here: ${busy.join(', ')}`);
+  try {
+    runLine(nats.replace(/\s*&$/, ''));
+    await waitFor('nats-server listening', () => listeningAddresses(natsPort).includes('127.0.0.1'));
+    const env = { PROCLENS_NATS: exported.replace(/^export PROCLENS_NATS=/, '') };
+    const publishing = runLine(agent, env);
+    await waitFor('the agent publishing', () => /is publishing this host as "([^"]+)"/.exec(publishing.stdout())?.[1]);
+    const name = /is publishing this host as "([^"]+)"/.exec(publishing.stdout())?.[1] ?? '';
+    const { url } = await start(hub, env);
+    expect(new URL(url).port).toBe(String(hubPort));
+    await waitFor(`host ${name} live at the hub`, async () => {
+      const res = await rawGet(url, '/api/hosts', { Authorization: `Bearer ${tokenOf(url)}` });
+      const hosts = res.status === 200 ? (JSON.parse(res.body) as { name: string; state: string; processes: number }[]) : [];
+      return hosts.some((h) => h.name === name && h.state === 'live' && h.processes > 1);
+    });
+  } finally {
+    await stopAll();
+    if (store.startsWith('/tmp/')) rmSync(store, { recursive: true, force: true });
   }
 });
 
