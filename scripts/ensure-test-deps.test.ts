@@ -34,20 +34,10 @@ describe('scripts/ensure-test-deps.sh', () => {
     const bin = mkdtempSync(path.join(tmpdir(), 'proclens-deps-'));
     dirs.push(bin);
     chmodSync(bin, 0o755); // nobody must be able to look in it
-    const providers = [
-      'dockerd',
-      'docker-compose',
-      'chromium',
-      'redis-server',
-      'busybox',
-      'podman',
-      'conmon',
-      'nats-server',
-      'rootlesskit',
-      'slirp4netns',
-      'newuidmap',
-      'id',
-    ];
+    // The script's own command:package list, read from it.
+    const pairs = /PACKAGES=\(\n([\s\S]*?)\n\)/.exec(readFileSync(SCRIPT, 'utf8'))?.[1]?.trim().split(/\s+/) ?? [];
+    expect(pairs).toContain('openssl:openssl');
+    const providers = [...pairs.map((p) => p.split(':')[0] ?? '').filter((c) => c !== 'openssl' && c !== 'curl'), 'id'];
     for (const name of providers) {
       const found = spawnSync('/bin/bash', ['-c', `PATH=$PATH:/usr/sbin:/sbin command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
       if (found) symlinkSync(found, path.join(bin, name));
