@@ -57,8 +57,9 @@ export function runLine(line: string, env: Record<string, string | undefined> = 
     urls: () =>
       new Promise<string[]>((resolve, reject) => {
         const timer = setInterval(() => {
-          // The banner ends with the warning about the token; every address is printed before it.
-          if (/The address holds an access token/.test(out)) {
+          // The banner ends with a warning about the token (with --share, about the presenter's
+          // address); every address is printed before it.
+          if (/The address holds an access token|The audience address is read-only/.test(out)) {
             clearInterval(timer);
             resolve([...out.matchAll(/https?:\/\/\S+/g)].map((m) => m[0]));
           }

@@ -41,11 +41,12 @@ const NOT_RUN: Record<string, string> = {
   'npm run bench:stream -- --isolated': 'a benchmark of minutes; its README table is checked against its JSON in render-bench-tables.test.ts',
   'npm run bench:ui': 'a benchmark of minutes; its README table is checked against its JSON in render-bench-tables.test.ts',
   'npm run bench:hosts': 'a benchmark of minutes; its README table is checked against its JSON in render-bench-tables.test.ts',
+  'npm run bench:record': 'a benchmark of minutes; its README table is checked against its JSON in render-bench-tables.test.ts',
 };
 
 /** Which test below runs each kind of README command. */
 const RUN_BY: [RegExp, string][] = [
-  [/^npm start( -- .*)?$/, 'every `npm start` line of the README'],
+  [/^(npm ci && )?npm start( -- .*)?$/, 'every `npm start` line of the README (`npm ci` is not run, see above)'],
   [/^(LAB_DIR=\S+ )?npm run lab(:down)?$|^export DOCKER_HOST=|^docker run -d --name=db redis:alpine$/, 'the lab block'],
   [/^docker-compose (up -d --build|logs proclens|down)$/, 'compose.spec.ts'],
   [/^npm ci && npm run build && npm link$/, 'npm run build and npm link'],
@@ -64,10 +65,6 @@ const OWN_TEST: Record<string, string> = {
 /** Options whose feature another helper is building; their check comes with the feature. */
 const PENDING: Record<string, string> = {
   'podman-host': 'Podman support (runtimes work) is not in this build yet',
-  record: 'recording (record/replay work) is not in this build yet',
-  replay: 'replay (record/replay work) is not in this build yet',
-  rewind: 'rewinding (record/replay work) is not in this build yet',
-  share: 'the audience URL --share promises is not printed by this build yet',
 };
 
 test.afterEach(async () => {
@@ -108,16 +105,29 @@ test('every command the README shows is run by a test here, or says why it canno
 
 test('every `npm start` line of the README starts the dashboard as written', async () => {
   test.setTimeout(180_000);
-  const lines = [...new Set(COMMANDS.map((c) => c.text).filter((t) => /^npm start( -- .*)?$/.test(t)))];
+  // A line that records runs before the one that replays its file, as a reader would run them.
+  const lines = [...new Set(COMMANDS.map((c) => c.text.replace(/^npm ci && /, '')).filter((t) => /^npm start( -- .*)?$/.test(t)))].sort(
+    (a, b) => Number(b.includes('--record')) - Number(a.includes('--record')),
+  );
   expect(lines).toContain('npm start');
-  for (const line of lines) {
+  const written = lines.map((l) => /--record (\S+)/.exec(l)?.[1]).filter((f): f is string => f !== undefined && !existsSync(path.join(repoRoot, f)));
+  test.info().annotations.push({ type: 'npm start lines', description: lines.join(' | ') });
+  try {
+    for (const line of lines) await runStartLine(line);
+  } finally {
+    for (const file of written) rmSync(path.join(repoRoot, file), { force: true });
+  }
+});
+
+async function runStartLine(line: string): Promise<void> {
+  {
     if (/--help/.test(line)) {
       const run = runLine(line);
       const exit = await run.exit;
       expect(exit.code, line).toBe(0);
       expect(run.stdout()).toContain('Usage: proclens');
       for (const o of OPTIONS) expect(run.stdout(), `${line} lists --${o.flag}`).toContain(`--${o.flag}${o.value ? ` ${o.value}` : ''}`);
-      continue;
+      return;
     }
     // As written; the port it asks for (7700 by default) may be taken on a shared machine, and
     // then what the user sees is the server saying so.
@@ -127,16 +137,20 @@ test('every `npm start` line of the README starts the dashboard as written', asy
       expect((await run.exit).code, line).toBe(1);
       expect(run.stderr()).toContain(`port ${port} is already in use`);
       test.info().annotations.push({ type: 'note', description: `${line}: port ${port} was taken, and the server said so` });
-      continue;
+      return;
     }
     const { run, url } = await start(line);
     expect(new URL(url).port, line).toBe(String(port));
     expect((await rawGet(url, '/api/snapshot', { Authorization: `Bearer ${tokenOf(url)}` })).status, line).toBe(200);
     if (line.includes('--verbose')) await waitFor(`${line}: a debug line`, () => /"level":"debug"/.test(run.stderr()));
+    const recording = /--record (\S+)/.exec(line)?.[1];
+    // A recording worth replaying: a few ticks of this host.
+    if (recording)
+      await waitFor(`${line}: ticks`, async () => (await snapshotOf(url)).takenAt > Date.now() - 500 && existsSync(path.join(repoRoot, recording)));
     const exit = await run.stop();
     expect(exit.code, line).toBe(0);
   }
-});
+}
 
 // ---------------------------------------------------------------------------------------------
 // Each option of the README's table, as a flag and through its environment variable.
@@ -222,6 +236,60 @@ const CHECKS: Record<string, Check> = {
     async verify({ url, env }) {
       const opened = await waitFor('xdg-open to be called', () => (existsSync(env.OPEN_LOG ?? '') ? readFileSync(env.OPEN_LOG ?? '', 'utf8') : undefined));
       expect(opened.trim()).toBe(url);
+    },
+  },
+  share: {
+    async verify({ run, url }) {
+      const port = Number(new URL(url).port);
+      const audience = /^audience: (http\S+)/m.exec(run.stdout())?.[1];
+      expect(/^presenter: http\S+/m.test(run.stdout())).toBe(true);
+      expect(audience).toBeDefined();
+      // Bound beyond loopback; tried through loopback only (the tests never leave 127.0.0.0/8).
+      expect(listeningAddresses(port)).toEqual(['0.0.0.0']);
+      for (const token of [tokenOf(url), tokenOf(audience ?? '')]) {
+        expect((await rawGet(`http://127.0.0.1:${port}`, '/api/snapshot', { Authorization: `Bearer ${token}` })).status).toBe(200);
+      }
+      expect(tokenOf(audience ?? '')).not.toBe(tokenOf(url));
+    },
+  },
+  record: {
+    value: () => path.join(makeTempDir('proclens-record-'), 'session.jsonl'),
+    async verify({ run, url, value }) {
+      const first = (await snapshotOf(url)).takenAt;
+      await waitFor('two more ticks', async () => (await snapshotOf(url)).takenAt > first + 1000);
+      expect((await run.stop()).code).toBe(0);
+      const lines = readFileSync(value, 'utf8').trim().split('\n');
+      expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ kind: 'header', recorder: `proclens ${PKG.version}` });
+      expect(lines.slice(1).some((l) => (JSON.parse(l) as { kind: string }).kind === 'snapshot')).toBe(true);
+    },
+  },
+  replay: {
+    value: () => 'demo/lesson-containers-are-processes.jsonl.gz',
+    async verify({ run, url, value }) {
+      expect(run.stdout()).toContain(`proclens is replaying ${value} at`);
+      const res = await rawGet(url, '/api/recording', { Authorization: `Bearer ${tokenOf(url)}` });
+      expect(res.status).toBe(200);
+      const recording = JSON.parse(res.body) as { file: string; header: { kind: string }; end: number };
+      expect(recording).toMatchObject({ file: path.basename(value), header: { kind: 'header' } });
+      // The lesson's last moment: db is there, as the recording left it.
+      const end = await rawGet(url, `/api/snapshot?at=${recording.end}`, { Authorization: `Bearer ${tokenOf(url)}` });
+      expect(snapshotSchema.parse(JSON.parse(end.body)).containers.some((c) => c.name === 'db')).toBe(true);
+    },
+  },
+  rewind: {
+    value: () => '2',
+    async verify({ url }) {
+      const auth = { Authorization: `Bearer ${tokenOf(url)}` };
+      const then = (await snapshotOf(url)).takenAt;
+      await waitFor('a later tick', async () => (await snapshotOf(url)).takenAt > then);
+      const past = await rawGet(url, `/api/snapshot?at=${then}`, auth);
+      expect(past.status).toBe(200);
+      expect(snapshotSchema.parse(JSON.parse(past.body)).takenAt).toBe(then);
+      // And with --rewind 0 nothing is kept.
+      const { url: none } = await start('npm start -- --rewind 0', { PORT: String(await freePort()) });
+      const refused = await rawGet(none, `/api/snapshot?at=${Date.now() - 500}`, { Authorization: `Bearer ${tokenOf(none)}` });
+      expect(refused.status).toBe(404);
+      expect(refused.body).toContain('--rewind 0');
     },
   },
   'docker-host': {

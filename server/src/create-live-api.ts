@@ -1,6 +1,8 @@
 import express from 'express';
 import type { Request, Response, Router } from 'express';
 import type { Snapshot } from '@proclens/shared';
+import { answerAt, answerRecordedProcess, readAtParam } from './answer-history.ts';
+import type { HistorySource } from './answer-history.ts';
 import type { LiveDetails } from './read-live-details.ts';
 import type { SnapshotFeed } from './snapshot-feed.ts';
 
@@ -12,6 +14,8 @@ const PID_MAX_LIMIT = 4_194_304;
 export interface LiveApiOptions {
   feed: SnapshotFeed;
   details: LiveDetails;
+  /** The last minutes kept for rewinding (`?at=`), or null with `--rewind 0`. */
+  history: HistorySource | null;
 }
 
 /** `pid` from a URL segment: decimal, 1 to PID_MAX_LIMIT, or null. */
@@ -26,13 +30,25 @@ export function createLiveApi(options: LiveApiOptions): Router {
   const router = express.Router();
   const current = (): Snapshot => options.feed.current();
 
-  router.get('/snapshot', (_req, res) => void res.json(current()));
+  // `/api/snapshot` is the host now, wherever a presenter has scrubbed the dashboard to.
+  router.get('/snapshot', (req, res) => {
+    const at = readAtParam(req);
+    if (at === undefined) return void res.json(current());
+    const snapshot = answerAt(res, options.history, at);
+    if (snapshot) res.json(snapshot);
+  });
   router.get('/containers', (_req, res) => void res.json(current().containers));
 
   router.get('/processes/:pid', async (req: Request, res: Response) => {
     const raw = String(req.params.pid ?? '');
     const pid = parsePidParam(raw);
     if (pid === null) return void res.status(400).json({ error: 'pid must be a decimal number from 1 to 4194304', pid: raw });
+    const at = readAtParam(req);
+    if (at !== undefined) {
+      // The dashboard rewound: the process as it was then, from the row kept.
+      const then = answerAt(res, options.history, at);
+      return void (then && answerRecordedProcess(res, then, pid));
+    }
     const reply = await options.details.readProcess(pid);
     res.status(reply.status).json(reply.body);
   });
