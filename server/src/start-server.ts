@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Router } from 'express';
-import { RecordingError } from '@proclens/shared';
+import { RecordingError, buildContainerdEndpoints } from '@proclens/shared';
 import type { ParsedRecording } from '@proclens/shared';
 import { createAccess, generateToken } from './access.ts';
 import type { Access } from './access.ts';
@@ -12,16 +12,20 @@ import { buildBannerUrls, rankAddresses } from './build-banner.ts';
 import type { BannerUrl } from './build-banner.ts';
 import type { ContainerEngine } from './container-engine.ts';
 import { createApp } from './create-app.ts';
+import { ContainerdWatcher } from './containerd-watcher.ts';
 import { createLiveApi } from './create-live-api.ts';
 import { createLiveRewind } from './create-live-rewind.ts';
 import { createReplayApi } from './create-replay-api.ts';
 import { DockerWatcher } from './docker-watcher.ts';
+import { isSocket } from './is-socket.ts';
 import type { Logger } from './logger.ts';
 import type { Settings } from './parse-cli.ts';
 import { Player } from './player.ts';
+import { DEFAULT_PODMAN_SOCKET, parsePodmanHost } from './podman-endpoint.ts';
 import { ProcScanner } from './proc-scanner.ts';
 import { ProcessMonitor } from './process-monitor.ts';
 import { readHostConstants } from './read-host-constants.ts';
+import { parseDockerEndpoint } from './docker-endpoint.ts';
 import { readDockerEndpoint } from './read-docker-endpoint.ts';
 import { createLiveDetails } from './read-live-details.ts';
 import type { LiveDetails } from './read-live-details.ts';
@@ -67,12 +71,22 @@ export function createLiveMode(settings: Settings, log: Logger): Mode & { detail
   const probe = readProcDir(settings.procRoot);
   if (!probe.ok) throw new Error(`cannot read ${settings.procRoot}: ${probe.message}`);
   const constants = readHostConstants(settings.procRoot);
-  const engines: ContainerEngine[] = [new DockerWatcher(readDockerEndpoint(settings.dockerHost), () => monitor.tickSoon(), log)];
+  const tickSoon = () => monitor.tickSoon();
+  // Docker first, then Podman's Docker-compatible API, then containerd's own: the first to list a
+  // container owns it. containerd is asked on the sockets the shims name (fed from each snapshot).
+  const podmanHost = parsePodmanHost(settings.podmanHost, isSocket(DEFAULT_PODMAN_SOCKET));
+  const containerd = new ContainerdWatcher(settings.procRoot, tickSoon, log);
+  const engines: ContainerEngine[] = [
+    new DockerWatcher(readDockerEndpoint(settings.dockerHost), tickSoon, log),
+    ...(podmanHost ? [new DockerWatcher(parseDockerEndpoint(podmanHost, null, '--podman-host'), tickSoon, log, 'podman')] : []),
+    containerd,
+  ];
   const host = { hostname: os.hostname(), kernel: os.release(), cpus: os.cpus().length };
   const refreshBudgetMs = (settings.intervalMs * settings.cpuBudget) / 100;
   const scanner = new ProcScanner(settings.procRoot, constants, { refreshBudgetMs });
   log.info('scanning', { procRoot: settings.procRoot, intervalMs: settings.intervalMs, cpuBudget: settings.cpuBudget, refreshBudgetMs });
   const monitor = new ProcessMonitor(scanner, engines, settings.procRoot, { ...host, bootTime: constants.bootTime }, settings.intervalMs, log);
+  monitor.subscribe((next) => containerd.watch(buildContainerdEndpoints(next.processes)));
   const rewind = settings.rewindMinutes > 0 ? createLiveRewind(monitor, settings.rewindMinutes) : null;
   // Opened now, so a path that cannot be written stops the start rather than the recording.
   let recording: Recording | null = null;
