@@ -47,7 +47,9 @@ async function proclensEngine(env: Record<string, string>): Promise<{ status: En
       // Connecting, or disconnected on its first try only for a moment: wait for containers or an error.
       if (!status || status.state === 'connecting') return undefined;
       if (status.state === 'connected' && !snapshot.containers.some((c) => c.name === MARKER)) return undefined;
-      return { status, names: snapshot.containers.map((c) => c.name) };
+      // What the engine's API listed: with the engine unreachable, its running containers are still
+      // listed from /proc and the shims (source 'proc'), which says nothing of reaching it.
+      return { status, names: snapshot.containers.filter((c) => c.source === 'api').map((c) => c.name) };
     },
     30_000,
   );

@@ -37,6 +37,8 @@ const NOT_RUN: Record<string, string> = {
   'docker context use rootless':
     'needs a rootless engine; contexts are followed as the docker CLI follows them in docker-endpoint.spec.ts and resolve-docker-endpoint.test.ts',
   'ssh -L 7700:127.0.0.1:7700 HOST': 'HOST stands for another machine, and the tests send traffic only to 127.0.0.0/8',
+  'npm run fixtures:capture-runtimes':
+    'starts Podman, a bare containerd and rootless Docker for minutes and rewrites committed fixtures; the same runtimes run for real in the runtime-*.spec.ts tests',
   'npm run bench:scan': 'a benchmark of minutes; its README table is checked against its JSON in render-bench-tables.test.ts',
   'npm run bench:stream -- --isolated': 'a benchmark of minutes; its README table is checked against its JSON in render-bench-tables.test.ts',
   'npm run bench:ui': 'a benchmark of minutes; its README table is checked against its JSON in render-bench-tables.test.ts',

@@ -172,7 +172,8 @@ export class ProcessMonitor implements SnapshotFeed {
       }
     }
     // `read`: rows the scanner read again (a settled process is not re-read every tick).
-    if (this.log.enabled('debug')) this.log.debug('tick', { kind, ms: Math.round(performance.now() - started), ...countTickChanges(previous, this.snapshot), read });
+    if (this.log.enabled('debug'))
+      this.log.debug('tick', { kind, ms: Math.round(performance.now() - started), ...countTickChanges(previous, this.snapshot), read });
     return this.snapshot;
   }
 
