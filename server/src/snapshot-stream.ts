@@ -6,11 +6,10 @@ import { MAX_CLIENT_FRAME_BYTES } from '@proclens/shared';
 import type { Access } from './access.ts';
 import type { Logger } from './logger.ts';
 import { parseRequestTarget } from './parse-request-parts.ts';
+import { refuseSocket } from './refuse-socket.ts';
 import type { RequestTarget } from './parse-request-parts.ts';
 import type { SnapshotFeed } from './snapshot-feed.ts';
 import { StreamClients } from './stream-clients.ts';
-
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
 
 export interface StreamOptions {
   access: Access;
@@ -27,13 +26,9 @@ export function attachSnapshotStream(server: Server, options: StreamOptions): ()
   const { log } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
   const groups = new Map<SnapshotFeed, StreamClients>();
-
-  const refuse = (socket: Duplex, status: number, error: string): void => {
-    const body = JSON.stringify({ error });
-    socket.end(
-      `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Refused'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    );
-  };
+  // A handshake ws refuses (wrong method, key, version, extensions) is answered like every other
+  // refusal: ws's own answer closes at once, and the reset for the unread bytes can beat it.
+  wss.on('wsClientError', (err: Error, socket: Duplex) => refuseSocket(socket, err.message === 'Invalid HTTP method' ? 405 : 400, err.message));
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     // Nothing in here may throw: an exception in an upgrade handler would end the process.
@@ -43,14 +38,14 @@ export function attachSnapshotStream(server: Server, options: StreamOptions): ()
       const admission = options.access.admit(request.headers, { websocket: true });
       if (!admission.ok) {
         log.warn('websocket refused', { status: admission.status, error: admission.error });
-        return refuse(socket, admission.status, admission.error);
+        return refuseSocket(socket, admission.status, admission.error);
       }
       const feed = target.path === '/ws' ? options.feedFor(target) : null;
-      if (!feed) return refuse(socket, 404, 'no such stream');
+      if (!feed) return refuseSocket(socket, 404, 'no such stream');
       wss.handleUpgrade(request, socket, head, (ws) => connect(ws, feed, admission.role));
     } catch (err) {
       log.error('upgrade failed', { error: err instanceof Error ? err.message : String(err) });
-      refuse(socket, 400, 'bad upgrade request');
+      refuseSocket(socket, 400, 'bad upgrade request');
     }
   };
   server.on('upgrade', onUpgrade);
