@@ -11,6 +11,9 @@ import type { RequestTarget } from './parse-request-parts.ts';
 import type { SnapshotFeed } from './snapshot-feed.ts';
 import { StreamClients } from './stream-clients.ts';
 
+/** How long a closed client may take to read its close frame before its connection goes. */
+const CLOSE_GRACE_MS = 2000;
+
 export interface StreamOptions {
   access: Access;
   /** The feed a `/ws` request asks for (the hub serves one per host), or null for 404. */
@@ -64,13 +67,20 @@ export function attachSnapshotStream(server: Server, options: StreamOptions): ()
           return ws.bufferedAmount;
         },
         isOpen: () => ws.readyState === ws.OPEN,
-        close: (code, reason) => ws.close(code, reason),
+        close: (code, reason) => {
+          ws.close(code, reason);
+          // What a closed client sends is no longer read: a flood would otherwise go on costing
+          // CPU through the close handshake. It has a moment to read the close frame.
+          ws.pause();
+          setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
+        },
         ping: () => ws.ping(),
         terminate: () => ws.terminate(),
       },
       role,
     );
     ws.on('message', (data, isBinary) => handlers.message(isBinary ? null : rawText(data)));
+    ws.on('ping', () => handlers.ping());
     ws.on('pong', () => handlers.pong());
     ws.on('error', (err) => log.debug('websocket error', { error: err.message }));
     ws.on('close', () => {

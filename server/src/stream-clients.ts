@@ -3,6 +3,8 @@ import type { ClientMessage, ServerMessage, Snapshot } from '@proclens/shared';
 import type { Role } from './access.ts';
 import type { Logger } from './logger.ts';
 import type { SnapshotFeed } from './snapshot-feed.ts';
+import { takeToken } from './take-token.ts';
+import type { BucketRate, TokenBucket } from './take-token.ts';
 
 /** Past this many unsent bytes a client gets nothing more (errors included), and one fresh snapshot once it drains. */
 export const MAX_BUFFERED_BYTES = 1 << 20;
@@ -11,6 +13,12 @@ export const RESYNC_GAP_MS = 1000;
 /** This many malformed frames and the client is closed with 1008 (policy violation). */
 export const MAX_BAD_FRAMES = 5;
 export const HEARTBEAT_MS = 15_000;
+/**
+ * What a client may send (messages and pings): a burst, then a steady rate. The web app sends a
+ * resync now and then; a client sending thousands a second once starved every other client and
+ * made upgrades wait seconds, so past this it is closed with 1008.
+ */
+export const CLIENT_FRAME_RATE: BucketRate = { capacity: 50, perSecond: 20 };
 
 /** What the stream needs of a socket: `ws` in production, a plain object in tests. */
 export interface Connection {
@@ -30,6 +38,8 @@ interface Client {
   stale: boolean;
   alive: boolean;
   badFrames: number;
+  /** What is left of the client's CLIENT_FRAME_RATE. */
+  frames: TokenBucket | undefined;
   lastResyncAt: number;
   resyncTimer: ReturnType<typeof setTimeout> | undefined;
 }
@@ -64,12 +74,23 @@ export class StreamClients {
   }
 
   /** A new connection: it gets the current snapshot at once. Returns the handlers for its frames and close. */
-  connect(connection: Connection, role: Role): { message: (text: string | null) => void; pong: () => void; closed: () => void } {
-    const client: Client = { connection, role, seq: -1, stale: false, alive: true, badFrames: 0, lastResyncAt: -Infinity, resyncTimer: undefined };
+  connect(connection: Connection, role: Role): { message: (text: string | null) => void; ping: () => void; pong: () => void; closed: () => void } {
+    const client: Client = {
+      connection,
+      role,
+      seq: -1,
+      stale: false,
+      alive: true,
+      badFrames: 0,
+      frames: undefined,
+      lastResyncAt: -Infinity,
+      resyncTimer: undefined,
+    };
     this.clients.add(client);
     this.sendSnapshot(client);
     return {
       message: (text) => this.receive(client, text),
+      ping: () => void this.withinRate(client),
       pong: () => (client.alive = true),
       closed: () => this.drop(client),
     };
@@ -135,19 +156,33 @@ export class StreamClients {
   }
 
   private receive(client: Client, text: string | null): void {
+    // ws still delivers what arrives while its close handshake runs: a client closed for
+    // malformed frames must not be answered, counted or logged again for each one it keeps sending.
+    if (!this.clients.has(client) || !this.withinRate(client)) return;
     const parsed = text === null ? { ok: false as const, error: 'binary frames are not accepted' } : parseClientMessage(text);
     if (!parsed.ok) {
       client.badFrames++;
-      if (client.badFrames >= MAX_BAD_FRAMES) {
-        this.options.log.warn('websocket closed after malformed frames', { frames: client.badFrames });
-        client.connection.close(1008, 'too many malformed messages');
-        this.drop(client);
-        return;
-      }
+      if (client.badFrames >= MAX_BAD_FRAMES) return this.expel(client, 'too many malformed messages');
       this.sendMessage(client, { type: 'error', message: parsed.error });
       return;
     }
     this.handle(client, parsed.value);
+  }
+
+  /** Counts one frame against the client's CLIENT_FRAME_RATE; past it, the client is closed. */
+  private withinRate(client: Client): boolean {
+    const taken = takeToken(client.frames, this.now(), CLIENT_FRAME_RATE);
+    client.frames = taken.bucket;
+    if (!taken.ok) this.expel(client, 'too many messages');
+    return taken.ok;
+  }
+
+  /** Closes a client that broke the rules with 1008 (policy violation); it is served nothing more. */
+  private expel(client: Client, reason: string): void {
+    if (!this.clients.has(client)) return;
+    this.options.log.warn('websocket closed', { reason, malformedFrames: client.badFrames });
+    client.connection.close(1008, reason);
+    this.drop(client);
   }
 
   private handle(client: Client, message: ClientMessage): void {

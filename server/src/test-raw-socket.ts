@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import type { Socket } from 'node:net';
 
 /**
  * Byte-level HTTP and WebSocket for the attack tests: requests are written exactly as given
@@ -171,4 +172,50 @@ export function buildClientFrame(
 /** The close code of a close frame, or null for one without a body. */
 export function readCloseCode(frame: Frame): number | null {
   return frame.payload.length >= 2 ? frame.payload.readUInt16BE(0) : null;
+}
+
+export interface RawWebSocket {
+  socket: Socket;
+  /** Bytes received after the 101, while reading. */
+  received(): Buffer;
+  /** Stop reading: the kernel's buffers fill, then the server's. */
+  stall(): void;
+  /** Read again (everything the server queued arrives). */
+  resume(): void;
+  send(frame: Buffer): boolean;
+  closed: Promise<void>;
+}
+
+/** A WebSocket over a plain TCP connection, so a test can stop reading it as an attacker would. */
+export function openRawWebSocket(port: number, token: string): Promise<RawWebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let head = Buffer.alloc(0);
+    const parts: Buffer[] = [];
+    let upgraded = false;
+    const closed = new Promise<void>((done) => socket.once('close', () => done()));
+    socket.on('error', () => undefined);
+    socket.on('data', (chunk: Buffer) => {
+      if (upgraded) return void parts.push(chunk);
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      if (!head.subarray(0, 12).toString('latin1').startsWith('HTTP/1.1 101')) return reject(new Error(head.toString('latin1').slice(0, 200)));
+      upgraded = true;
+      parts.push(head.subarray(end + 4));
+      resolve({
+        socket,
+        received: () => Buffer.concat(parts),
+        stall: () => socket.pause(),
+        resume: () => socket.resume(),
+        send: (frame) => socket.write(frame),
+        closed,
+      });
+    });
+    socket.once('close', () => reject(new Error('closed before the upgrade')));
+    socket.write(
+      `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${token}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+  });
 }
