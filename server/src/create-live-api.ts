@@ -2,11 +2,18 @@ import express from 'express';
 import type { Request, Response, Router } from 'express';
 import { buildContainerDetail, maskEnvironment } from '@proclens/shared';
 import type { ContainerConfig, ContainerInfo, ProcessDetail, ProcessInfo, Snapshot } from '@proclens/shared';
+import { createRateLimit } from './create-rate-limit.ts';
 import { readProcessDetail } from './read-process-detail.ts';
 import type { SnapshotFeed } from './snapshot-feed.ts';
+import type { BucketRate } from './take-token.ts';
 
 /** Linux's largest possible pid (`PID_MAX_LIMIT` on 64-bit). */
 const PID_MAX_LIMIT = 4_194_304;
+/**
+ * Detail requests each client may make: the pane refreshes every 2 s and a presenter paging
+ * through processes asks a few a second; a script asking 417 a second once pinned the server.
+ */
+export const DETAIL_RATE: BucketRate = { capacity: 60, perSecond: 20 };
 
 export interface LiveApiOptions {
   feed: SnapshotFeed;
@@ -38,11 +45,12 @@ export function findContainer(containers: readonly ContainerInfo[], ref: string)
 export function createLiveApi(options: LiveApiOptions): Router {
   const router = express.Router();
   const current = (): Snapshot => options.feed.current();
+  const limit = createRateLimit(DETAIL_RATE, 'detail requests');
 
   router.get('/snapshot', (_req, res) => void res.json(current()));
   router.get('/containers', (_req, res) => void res.json(current().containers));
 
-  router.get('/processes/:pid', async (req: Request, res: Response) => {
+  router.get('/processes/:pid', limit, async (req: Request, res: Response) => {
     const raw = String(req.params.pid ?? '');
     const pid = parsePidParam(raw);
     if (pid === null) return void res.status(400).json({ error: 'pid must be a decimal number from 1 to 4194304', pid: raw });
@@ -56,7 +64,7 @@ export function createLiveApi(options: LiveApiOptions): Router {
     res.json(body);
   });
 
-  router.get('/containers/:ref', async (req: Request, res: Response) => {
+  router.get('/containers/:ref', limit, async (req: Request, res: Response) => {
     const ref = String(req.params.ref ?? '');
     const container = findContainer(current().containers, ref);
     const config = container ? await options.inspectContainer(container) : null;

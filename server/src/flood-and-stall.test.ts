@@ -54,7 +54,7 @@ const countOf = (texts: string[], type: string): number => texts.filter((t) => t
 
 describe('a server attacked by clients that stop reading and keep sending', () => {
   let server: ChildServer;
-  beforeAll(async () => void (server = await startChildServer(['--token', TOKEN, '--interval', '500'])));
+  beforeAll(async () => void (server = await startChildServer(['--token', TOKEN, '--interval', '500'])), 30_000);
   afterAll(async () => server.close());
 
   it(`keeps its memory bounded and keeps serving others while ${STALLED_RESYNCERS + STALLED_MALFORMED + STALLED_FLOODERS * 2} stalled clients send for ${ATTACK_MS / 1000} s`, async () => {

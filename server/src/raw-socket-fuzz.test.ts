@@ -84,7 +84,7 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T, index
 
 describe('the proclens command under a raw-socket fuzz', () => {
   let server: ChildServer;
-  beforeAll(async () => void (server = await startChildServer(['--token', TOKEN, '--verbose', '--interval', '500'])));
+  beforeAll(async () => void (server = await startChildServer(['--token', TOKEN, '--verbose', '--interval', '500'])), 30_000);
   afterAll(async () => server.close());
 
   it(`stays up and answers ${CASES} generated requests and upgrades with at most a 4xx that says why (seed ${SEED})`, async () => {

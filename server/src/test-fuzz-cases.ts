@@ -11,7 +11,7 @@ export interface FuzzCase {
   /** The bytes hold the right token somewhere: only such a request may be admitted. */
   carriesToken: boolean;
   /**
-   * More bytes follow a request that closes the connection (`Connection: close`, HTTP/1.0), which
+   * More bytes follow a request that closes the connection (`Connection: close`, HTTP/1.0, 0.9), which
    * RFC 9112 §9.6 forbids: the server closes after its answer, and the kernel's reset for the
    * unread bytes may reach the client before that answer does.
    */
@@ -320,7 +320,8 @@ export function fuzzCases(t: Target): fc.Arbitrary<FuzzCase> {
         bytes,
         head: r.method === 'HEAD',
         carriesToken: all.includes(t.token),
-        sendsAfterClose: (r.headers.includes('Connection: close') || r.version === 'HTTP/1.0') && (bytes.length > 1 || r.body !== ''),
+        // No version is HTTP/0.9 to llhttp: one request per connection, like HTTP/1.0.
+        sendsAfterClose: (r.headers.includes('Connection: close') || r.version === 'HTTP/1.0' || r.version === '') && (bytes.length > 1 || r.body !== ''),
       };
     });
 }
