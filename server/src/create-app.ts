@@ -59,10 +59,12 @@ export function createApp(options: AppOptions): express.Express {
     res.set(SECURITY_HEADERS);
     if (log.enabled('debug')) {
       const started = performance.now();
+      // Read now: a router mounted at /api strips its prefix from req.url before the answer.
+      const { path } = parseRequestTarget(req.url);
       res.on('finish', () =>
         log.debug('request', {
           method: req.method,
-          path: parseRequestTarget(req.url).path,
+          path,
           status: res.statusCode,
           ms: Math.round(performance.now() - started),
         }),
