@@ -1,14 +1,22 @@
 import { z } from 'zod';
 import { containerInfoSchema, processInfoSchema } from './model.ts';
+import { MASK } from './secret-span.ts';
 
+/**
+ * One variable as shown. `masked: false`: the value as it is. `masked: true`: either `value: null`
+ * (all of it hidden: the name looks secret, or its parts could not be hidden safely) or the value
+ * with each secret part replaced by `MASK` (`postgres://app:••••••@db/app`).
+ */
 export const envVarViewSchema = z
   .object({
     name: z.string(),
-    /** The value, or `null` when masked because the name looks secret. */
     value: z.string().nullable(),
     masked: z.boolean(),
   })
-  .strict();
+  .strict()
+  .refine((v) => (v.masked ? v.value === null || v.value.includes(MASK) : v.value !== null), {
+    message: 'a masked value is null or holds the mask; an unmasked value is a string',
+  });
 export type EnvVarView = z.infer<typeof envVarViewSchema>;
 
 /** `/proc/PID/environ` as read: `denied` without privilege, `zeroed` when the process overwrote it. */

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { MASK, isSecretName } from '@proclens/shared';
 import type { ContainerInfo, EnvVarView, ProcessDetail, ProcessInfo } from '@proclens/shared';
 import { ShellCommand } from './ShellCommand.tsx';
 import { roleExplanation } from './runtime-roles.ts';
@@ -236,19 +237,35 @@ function EnvList({ vars }: { vars: readonly EnvVarView[] }) {
         {vars.map((v, i) => (
           <tr key={`${v.name}-${i}`}>
             <th>{v.name}</th>
-            <td>
-              {v.masked ? (
-                <span className="masked" title="Masked: the name looks secret. Start the server with --reveal-secrets to show it.">
-                  •••••• masked
-                </span>
-              ) : (
-                v.value
-              )}
-            </td>
+            <td>{v.masked ? <MaskedValue name={v.name} value={v.value} /> : v.value}</td>
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+const REVEAL_HINT = 'Start the server with --reveal-secrets to show it.';
+
+/** A value with its secret parts hidden by the server: all of it (`null`), or each `MASK` in it. */
+function MaskedValue({ name, value }: { name: string; value: string | null }) {
+  if (value === null) {
+    const why = isSecretName(name) ? 'the name looks secret' : 'the value holds a secret that could not be hidden in part';
+    return (
+      <span className="masked" title={`Masked: ${why}. ${REVEAL_HINT}`}>
+        •••••• masked
+      </span>
+    );
+  }
+  return (
+    <span title={`Partly masked: a password, token or private key in the value is hidden. ${REVEAL_HINT}`}>
+      {value.split(MASK).map((part, i) => (
+        <span key={i}>
+          {i > 0 ? <span className="masked">{MASK}</span> : null}
+          {part}
+        </span>
+      ))}
+    </span>
   );
 }
 
