@@ -18,7 +18,7 @@ describe('the edges of admission, on the proclens command', () => {
   afterAll(async () => server.close());
 
   const send = async (lines: string[]): Promise<{ status: number; headers: Map<string, string>; body: string }> => {
-    const exchange = await exchangeRaw(server.port, [Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1')]);
+    const exchange = await exchangeRaw(server.port, [Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1')], { halfClose: 'after-answer' });
     const first = parseHttpResponses(exchange.data).responses[0];
     if (!first) throw new Error('no answer');
     return { status: first.status, headers: first.headers, body: first.body.toString('utf8') };
@@ -44,6 +44,15 @@ describe('the edges of admission, on the proclens command', () => {
     expect(new URL(location, 'http://proclens.test').host, location).toBe('proclens.test');
     expect(location, 'the token leaves the address bar').not.toContain(TOKEN);
     expect(res.headers.get('set-cookie')).toMatch(new RegExp(`^proclens_token_${server.port}=`));
+  });
+
+  it('never redirects an admitted request to another host, even one written in absolute form', async () => {
+    for (const target of [`http://evil.com/assets`, `http://evil.com/assets/`, '/assets', `http://evil.com/?token=${TOKEN}`]) {
+      const res = await send([`GET ${target} HTTP/1.1`, own(), `Authorization: Bearer ${TOKEN}`]);
+      const location = res.headers.get('location');
+      if (location !== undefined) expect(new URL(location, 'http://proclens.test').host, `${target} → ${location}`).toBe('proclens.test');
+      expect(res.status, target).toBeLessThan(500);
+    }
   });
 
   it.each([

@@ -108,7 +108,9 @@ export function createApp(options: AppOptions): express.Express {
   app.use('/api', (_req, res) => void res.status(404).json({ error: 'no such endpoint' }));
 
   if (shell !== null) {
-    app.use(express.static(options.webRoot, { index: false, etag: false, fallthrough: true }));
+    // No directory redirects: serve-static builds them from the request target, and an
+    // absolute-form target (`GET http://evil.com/assets`) made one to another host.
+    app.use(express.static(options.webRoot, { index: false, etag: false, fallthrough: true, redirect: false }));
     app.use((_req, res) => void res.status(404).json({ error: 'not found' }));
   } else {
     app.use((_req, res) => void res.status(404).json({ error: 'the web app is not built: run `npm run build` (`npm start` builds it)' }));

@@ -47,7 +47,13 @@ export function createLiveApi(options: LiveApiOptions): Router {
   const current = (): Snapshot => options.feed.current();
   const limit = createRateLimit(DETAIL_RATE, 'detail requests');
 
-  router.get('/snapshot', (_req, res) => void res.json(current()));
+  // Serialised once per snapshot: on a busy host it is megabytes, and scripts poll it.
+  let serialised: { snapshot: Snapshot; json: string } | null = null;
+  router.get('/snapshot', (_req, res) => {
+    const snapshot = current();
+    if (serialised?.snapshot !== snapshot) serialised = { snapshot, json: JSON.stringify(snapshot) };
+    res.type('json').send(serialised.json);
+  });
   router.get('/containers', (_req, res) => void res.json(current().containers));
 
   router.get('/processes/:pid', limit, async (req: Request, res: Response) => {

@@ -13,25 +13,56 @@ export interface Exchange {
   closed: boolean;
   /** A reset rather than a close: the server dropped the connection without a word. */
   reset: boolean;
+  /** The client stopped reading at `maxBytes` (a whole snapshot of a busy host is megabytes). */
+  truncated: boolean;
 }
 
+/** How long a client that waits for its answer before half-closing waits at most. */
+const ANSWER_WAIT_MS = 1500;
+
 /**
- * Opens a TCP connection to 127.0.0.1, writes each chunk, half-closes unless told to keep the
- * connection open, and collects what comes back until the server closes or `timeoutMs` passes.
+ * Opens a TCP connection to 127.0.0.1, writes each chunk, and collects what comes back until the
+ * server closes or `timeoutMs` passes. `halfClose`: 'now' sends FIN right after the bytes (the
+ * server must answer what it has); 'after-answer' once a whole answer arrived (or ANSWER_WAIT_MS
+ * passed), because Node drops the answer to a request still in progress when its client
+ * half-closes; false never (the server must close by itself).
  */
-export function exchangeRaw(port: number, chunks: readonly Buffer[], options: { halfClose?: boolean; timeoutMs?: number } = {}): Promise<Exchange> {
-  const { halfClose = true, timeoutMs = 10_000 } = options;
+export function exchangeRaw(
+  port: number,
+  chunks: readonly Buffer[],
+  options: { halfClose?: 'now' | 'after-answer' | false; timeoutMs?: number; maxBytes?: number } = {},
+): Promise<Exchange> {
+  const { halfClose = 'now', timeoutMs = 10_000, maxBytes = Infinity } = options;
   return new Promise((resolve) => {
     const parts: Buffer[] = [];
+    let received = 0;
     let reset = false;
+    let truncated = false;
     const socket = connect({ host: '127.0.0.1', port });
     const timer = setTimeout(() => finish(false), timeoutMs);
+    let waiting: ReturnType<typeof setTimeout> | undefined;
     function finish(closed: boolean): void {
       clearTimeout(timer);
+      clearTimeout(waiting);
       socket.destroy();
-      resolve({ data: Buffer.concat(parts), closed, reset });
+      resolve({ data: Buffer.concat(parts), closed, reset, truncated });
     }
-    socket.on('data', (c: Buffer) => parts.push(c));
+    const answered = (): boolean => {
+      try {
+        return parseHttpResponses(Buffer.concat(parts)).responses.length > 0;
+      } catch {
+        return false;
+      }
+    };
+    socket.on('data', (c: Buffer) => {
+      parts.push(c);
+      received += c.length;
+      if (received >= maxBytes) {
+        truncated = true;
+        return finish(true);
+      }
+      if (halfClose === 'after-answer' && !socket.writableEnded && answered()) socket.end();
+    });
     socket.on('error', (err: NodeJS.ErrnoException) => {
       // The server may close while we still write (it answered before reading everything).
       if (err.code === 'ECONNRESET') reset = true;
@@ -39,7 +70,8 @@ export function exchangeRaw(port: number, chunks: readonly Buffer[], options: { 
     socket.on('close', () => finish(true));
     socket.on('connect', () => {
       for (const chunk of chunks) socket.write(chunk);
-      if (halfClose) socket.end();
+      if (halfClose === 'now') socket.end();
+      if (halfClose === 'after-answer') waiting = setTimeout(() => socket.end(), ANSWER_WAIT_MS);
     });
   });
 }
@@ -55,12 +87,15 @@ export interface RawHttpResponse {
  * bytes after the last one (WebSocket frames after a 101). Throws on anything that is not
  * well-formed HTTP/1.1: the server must never write that.
  */
-export function parseHttpResponses(data: Buffer, options: { head?: boolean } = {}): { responses: RawHttpResponse[]; rest: Buffer } {
+export function parseHttpResponses(data: Buffer, options: { head?: boolean; truncated?: boolean } = {}): { responses: RawHttpResponse[]; rest: Buffer } {
   const responses: RawHttpResponse[] = [];
   let at = 0;
   while (at < data.length) {
     const end = data.indexOf('\r\n\r\n', at);
-    if (end < 0) throw new Error(`truncated response head: ${JSON.stringify(data.subarray(at, at + 200).toString('latin1'))}`);
+    if (end < 0) {
+      if (options.truncated) break;
+      throw new Error(`truncated response head: ${JSON.stringify(data.subarray(at, at + 200).toString('latin1'))}`);
+    }
     const lines = data.subarray(at, end).toString('latin1').split('\r\n');
     const status = /^HTTP\/1\.[01] (\d{3}) [^\r\n]*$/.exec(lines[0] ?? '');
     if (!status) throw new Error(`malformed status line: ${JSON.stringify(lines[0])}`);
@@ -86,6 +121,7 @@ export function parseHttpResponses(data: Buffer, options: { head?: boolean } = {
       const chunks: Buffer[] = [];
       for (;;) {
         const lineEnd = data.indexOf('\r\n', at);
+        if (lineEnd < 0 && options.truncated) break;
         if (lineEnd < 0) throw new Error('truncated chunked body');
         const size = parseInt(data.subarray(at, lineEnd).toString('latin1'), 16);
         if (!Number.isFinite(size)) throw new Error('malformed chunk size');
@@ -100,7 +136,7 @@ export function parseHttpResponses(data: Buffer, options: { head?: boolean } = {
       body = Buffer.concat(chunks);
     } else if (headers.has('content-length')) {
       const length = Number(headers.get('content-length'));
-      if (data.length < at + length) throw new Error(`body shorter than Content-Length ${length}`);
+      if (data.length < at + length && !options.truncated) throw new Error(`body shorter than Content-Length ${length}`);
       body = data.subarray(at, at + length);
       at += length;
     } else {
