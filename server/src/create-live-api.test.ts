@@ -9,6 +9,7 @@ import { processDetailSchema } from '@proclens/shared';
 import type { ContainerConfig, Snapshot } from '@proclens/shared';
 import { testContainer, testProcess, testSnapshot } from '@proclens/shared/testing';
 import { createLiveApi } from './create-live-api.ts';
+import { createLiveDetails } from './read-live-details.ts';
 
 const SECRET = 'hunter2-configured-secret';
 
@@ -40,13 +41,15 @@ const CONFIG: ContainerConfig = {
 async function serve(revealSecrets: boolean, pid: number): Promise<{ base: string; server: Server }> {
   const container = testContainer('c'.repeat(64), 'web', [pid]);
   const snapshot: Snapshot = testSnapshot([testProcess(pid, 1, { containerId: container.id })], [container]);
-  const api = createLiveApi({
-    feed: { current: () => snapshot, subscribe: () => () => undefined },
+  const feed = { current: () => snapshot, subscribe: () => () => undefined };
+  const details = createLiveDetails({
+    feed,
     procRoot: '/proc',
     revealSecrets,
     readProcess: () => null,
     inspectContainer: (c) => Promise.resolve(c.id === container.id ? CONFIG : null),
   });
+  const api = createLiveApi({ feed, details });
   const server = createServer(express().use('/api', api));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };

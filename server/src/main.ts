@@ -7,6 +7,8 @@ import { createLogger } from './logger.ts';
 import type { Logger } from './logger.ts';
 import { buildUsage, parseCli } from './parse-cli.ts';
 import type { Settings } from './parse-cli.ts';
+import { startAgent } from './hosts/start-agent.ts';
+import { startHub } from './hosts/start-hub.ts';
 import { startServer } from './start-server.ts';
 
 /** SIGTERM must end the process within this, whatever is still open. */
@@ -33,9 +35,21 @@ async function run(settings: Settings, log: Logger): Promise<Running> {
       if (settings.open) execFile('xdg-open', [running.url], (err) => err && log.warn('could not open a browser', { error: err.message }));
       return running;
     }
-    case 'agent':
-    case 'hub':
-      throw new Error(`\`proclens ${settings.command}\` is not available in this build`);
+    case 'agent': {
+      const agent = await startAgent(settings, path.join(rootDir, 'web/dist'), log);
+      process.stdout.write(`proclens agent is publishing this host as "${agent.name}" to NATS at ${agent.nats}\n`);
+      if (agent.server) process.stdout.write(`  and serving its own dashboard at ${agent.server.url}\n`);
+      return agent;
+    }
+    case 'hub': {
+      const hub = await startHub(settings, path.join(rootDir, 'web/dist'), log);
+      const [first, ...others] = hub.urls;
+      process.stdout.write(`proclens hub is showing every host on NATS at ${hub.nats}: ${first?.url ?? hub.url}\n`);
+      for (const other of others) process.stdout.write(`  ${other.label}: ${other.url}\n`);
+      process.stdout.write('The address holds an access token: share it only with people who may see every process on these hosts.\n');
+      if (settings.open) execFile('xdg-open', [hub.url], (err) => err && log.warn('could not open a browser', { error: err.message }));
+      return hub;
+    }
     default:
       return assertNever(settings.command);
   }

@@ -19,6 +19,8 @@ import type { Settings } from './parse-cli.ts';
 import { ProcScanner } from './proc-scanner.ts';
 import { ProcessMonitor } from './process-monitor.ts';
 import { readHostConstants } from './read-host-constants.ts';
+import { createLiveDetails } from './read-live-details.ts';
+import type { LiveDetails } from './read-live-details.ts';
 import { readProcDir } from './read-proc-file.ts';
 import { refuseSocket } from './refuse-socket.ts';
 import type { SnapshotFeed } from './snapshot-feed.ts';
@@ -49,7 +51,7 @@ export interface Mode {
 }
 
 /** The live host: the /proc scanner, every engine, and the monitor joining them. */
-export function createLiveMode(settings: Settings, log: Logger): Mode {
+export function createLiveMode(settings: Settings, log: Logger): Mode & { details: LiveDetails } {
   const probe = readProcDir(settings.procRoot);
   if (!probe.ok) throw new Error(`cannot read ${settings.procRoot}: ${probe.message}`);
   const constants = readHostConstants(settings.procRoot);
@@ -63,7 +65,8 @@ export function createLiveMode(settings: Settings, log: Logger): Mode {
     settings.intervalMs,
     log,
   );
-  const api = createLiveApi({
+  // The same answers, secrets masked the same way, for the HTTP API and for an agent's hub.
+  const details = createLiveDetails({
     feed: monitor,
     procRoot: settings.procRoot,
     revealSecrets: settings.revealSecrets,
@@ -71,7 +74,8 @@ export function createLiveMode(settings: Settings, log: Logger): Mode {
     inspectContainer: (container) => engines.find((e) => e.kind === container.engine)?.inspect(container.id) ?? Promise.resolve(null),
   });
   return {
-    api,
+    api: createLiveApi({ feed: monitor, details }),
+    details,
     feed: monitor,
     feedFor: () => monitor,
     start: () => {

@@ -64,6 +64,12 @@ export const processDetailSchema = z
     entries: z.array(z.string()),
     /** Open file descriptors, or null when not permitted. */
     fdCount: z.number().int().nullable(),
+    /**
+     * What the kernel refused to show the server (EACCES/EPERM), so the pane can say "not
+     * permitted" rather than show nothing: `environ`, the `exe` and `cwd` links, the `fd/`
+     * directory, the `ns/` links. Which privileges open which: docs/install.md, "Least privilege".
+     */
+    notPermitted: z.array(z.enum(['environ', 'exe', 'cwd', 'fd', 'ns'])),
     /** The container the process belongs to, with its configured environment (from the engine). */
     container: containerInfoSchema.nullable(),
     containerEnv: z.array(envVarViewSchema).nullable(),

@@ -1,3 +1,4 @@
+import { MASK } from './secret-span.ts';
 import type { SecretSpan } from './secret-span.ts';
 
 /**
@@ -43,18 +44,30 @@ function plainEnd(value: string, start: number): number {
   return next ? next.index : value.length;
 }
 
+/** The end of a quoted value (or a mask) at `end`, or more when no separator follows it (`''x`). */
+function afterToken(value: string, end: number): number {
+  return end < value.length && !/[\s;&,]/.test(value[end] ?? '') ? plainEnd(value, end) : end;
+}
+
 /**
  * Values of secret keys in `key=value` lists of any punctuation — libpq (`password=x host=h`),
  * ODBC (`Pwd={x};`), JDBC and URL query strings (`?password=x&ssl=true`), `-Dx.password=x` —
- * and JSON string members. The whole value is the secret, quotes and braces included. Pure.
+ * and JSON string members. The whole value is the secret, quotes and braces included. `masked`:
+ * this is a second look at a value already masked, where a `MASK` stands for the quoted value it
+ * replaced. Pure.
  */
-export function findSecretPairs(value: string): SecretSpan[] {
+export function findSecretPairs(value: string, masked = false): SecretSpan[] {
   const spans: SecretSpan[] = [];
   PAIR.lastIndex = 0;
   for (let m = PAIR.exec(value); m; m = PAIR.exec(value)) {
     if (!SECRET_KEY.test(m[1] ?? '')) continue;
     const start = m.index + m[0].length;
-    const end = /['"{]/.test(value[start] ?? '') ? quotedEnd(value, start) : plainEnd(value, start);
+    const end =
+      masked && value.startsWith(MASK, start)
+        ? afterToken(value, start + MASK.length)
+        : /['"{]/.test(value[start] ?? '')
+          ? afterToken(value, quotedEnd(value, start))
+          : plainEnd(value, start);
     if (end > start) spans.push({ start, end, kind: 'password-pair' });
     PAIR.lastIndex = Math.max(end, start);
   }

@@ -41,3 +41,52 @@ export {
   parseClientMessage,
 } from './protocol.ts';
 export type { ServerMessage, ClientMessage, SnapshotDiff, Parsed } from './protocol.ts';
+export {
+  STATE_STREAM,
+  DIFF_STREAM,
+  STATE_SUBJECTS,
+  DIFF_SUBJECTS,
+  DIFFS_KEPT_PER_HOST,
+  MAX_DIFFS_PER_SNAPSHOT,
+  SNAPSHOT_REFRESH_MS,
+  STATE_MAX_AGE_MS,
+  DIFF_MAX_AGE_MS,
+  HOST_NAME,
+  buildStateSubject,
+  buildDiffSubject,
+  buildRpcSubject,
+  parseSubjectHost,
+  buildHostName,
+} from './host-subjects.ts';
+export type { StateKind } from './host-subjects.ts';
+export {
+  hostSnapshotMessageSchema,
+  hostDiffMessageSchema,
+  hostBeatMessageSchema,
+  hostMessageSchema,
+  hostRequestSchema,
+  hostReplySchema,
+  hostSummarySchema,
+  hostSummariesSchema,
+  hubStatusSchema,
+  hostMatchSchema,
+  hostMatchesSchema,
+  parseHostMessage,
+} from './host-protocol.ts';
+export type {
+  HostMessage,
+  HostSnapshotMessage,
+  HostDiffMessage,
+  HostBeatMessage,
+  HostRequest,
+  HostReply,
+  HostSummary,
+  HubStatus,
+  HostMatch,
+} from './host-protocol.ts';
+export { applyHostMessage, emptyHostEntry, noteHostProblem, isHostBehind, MAX_PENDING_DIFFS, DEFAULT_BEAT_MS } from './apply-host-message.ts';
+export type { HostEntry } from './apply-host-message.ts';
+export { buildHostSummary, buildHostSummaries, isHostStale, staleAfterMs, MISSED_BEATS_FOR_STALE, LISTED_CONTAINERS } from './build-host-summary.ts';
+export { searchHosts, MAX_HOST_MATCHES } from './search-hosts.ts';
+export { planPublish, initialPublishState, MAX_IN_FLIGHT } from './plan-publish.ts';
+export type { PublishState, PublishPlan } from './plan-publish.ts';

@@ -21,9 +21,12 @@ export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name) && !PATH_NAMES.has(name);
 }
 
-/** Every secret part of a value: private keys, JWTs, URL passwords, `password=` pairs. */
-export function findSecrets(value: string): SecretSpan[] {
-  return [...findPrivateKeys(value), ...findJwts(value), ...findUrlPasswords(value), ...findSecretPairs(value)]
+/**
+ * Every secret part of a value: private keys, JWTs, URL passwords, `password=` pairs. `masked`:
+ * a second look at a masked value, where each `MASK` stands for the part it hides.
+ */
+export function findSecrets(value: string, masked = false): SecretSpan[] {
+  return [...findPrivateKeys(value), ...findJwts(value), ...findUrlPasswords(value), ...findSecretPairs(value, masked)]
     .filter((s) => s.end > s.start)
     .sort((a, b) => a.start - b.start);
 }
@@ -50,7 +53,7 @@ export function maskValue(value: string): string | null {
   const spans = findSecrets(value);
   if (spans.length === 0) return value;
   const shown = replaceSpans(value, spans);
-  return findSecrets(shown).every((s) => shown.slice(s.start, s.end) === MASK) ? shown : null;
+  return findSecrets(shown, true).every((s) => shown.slice(s.start, s.end) === MASK) ? shown : null;
 }
 
 /** Whether a variable's value should be hidden, in whole or in part, unless secrets are revealed. */

@@ -1,6 +1,7 @@
 import { containerDetailSchema } from '@proclens/shared';
 import type { ContainerInfo, ProcessInfo } from '@proclens/shared';
 import { ShellCommand } from './ShellCommand.tsx';
+import { useApiBase } from './api-base.ts';
 import { formatStart } from './format.ts';
 import { useJson } from './use-json.ts';
 
@@ -16,7 +17,8 @@ export function ContainerDetailView({
   byPid: ReadonlyMap<number, ProcessInfo>;
   onSelectPid: (pid: number) => void;
 }) {
-  const state = useJson(`/api/containers/${encodeURIComponent(container.id)}`, containerDetailSchema, REFRESH_MS);
+  const { api } = useApiBase();
+  const state = useJson(`${api}/containers/${encodeURIComponent(container.id)}`, containerDetailSchema, REFRESH_MS);
   if (state.kind !== 'ok') return state.kind === 'error' ? <p className="notice">{state.message}</p> : null;
   const d = state.value;
   return (

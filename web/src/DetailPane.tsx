@@ -37,6 +37,39 @@ export function DetailPane({ pid, byPid, containers, onSelect, onClose }: Props)
   );
 }
 
+/** Said where the kernel refused a read; `PermissionNote` says once why. */
+const NOT_PERMITTED = 'not permitted';
+const REFUSED_NAMES: Record<ProcessDetail['notPermitted'][number], string> = {
+  environ: 'environment',
+  exe: 'exe link',
+  cwd: 'cwd link',
+  fd: 'open files',
+  ns: 'namespace links',
+};
+/** In the order the pane shows them. */
+const REFUSED_ORDER: ReadonlyArray<ProcessDetail['notPermitted'][number]> = ['environ', 'exe', 'cwd', 'fd', 'ns'];
+
+/**
+ * Why: a process's environ, fds and ns/exe/cwd links are readable only by its own user with no
+ * fewer capabilities, or with these two (docs/install.md, "Least privilege").
+ */
+function PermissionNote({ detail }: { detail: ProcessDetail }) {
+  if (detail.notPermitted.length === 0) return null;
+  return (
+    <p className="notice" data-testid="not-permitted">
+      Not permitted to read its{' '}
+      {REFUSED_ORDER.filter((what) => denied(detail, what))
+        .map((what) => REFUSED_NAMES[what])
+        .join(', ')}
+      : the server needs CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH (root has both) for another user’s processes and for those with more capabilities than its own.
+    </p>
+  );
+}
+
+function denied(detail: ProcessDetail, what: ProcessDetail['notPermitted'][number]): boolean {
+  return detail.notPermitted.includes(what);
+}
+
 function Section({ title, command, children }: { title: string; command: string; children: ReactNode }) {
   return (
     <section className="detail-section">
@@ -78,6 +111,7 @@ function DetailBody({
         <strong>{p.name}</strong> <span className="tag">{where(p, container, containers)}</span>
       </p>
       {p.role ? <p className="explain">{roleExplanation(p.role)}</p> : null}
+      <PermissionNote detail={detail} />
       <Section title="Identity" command={`grep -E 'Name|State|PPid|Uid|Threads|NSpid' /proc/${pid}/status`}>
         <dl className="facts">
           <dt>Host pid</dt>
@@ -116,7 +150,9 @@ function DetailBody({
             ? quoteArgv(detail.argv)
             : `[${p.name}] (no command line: ${p.kernelThread ? 'a kernel thread' : p.state === 'Z' ? 'a zombie' : 'not readable'})`}
         </pre>
-        {detail.exe ? <p className="muted">exe → {detail.exe}</p> : null}
+        <p className="muted" data-testid="detail-exe">
+          exe → {detail.exe ?? (denied(detail, 'exe') ? NOT_PERMITTED : 'none')} · cwd → {detail.cwd ?? (denied(detail, 'cwd') ? NOT_PERMITTED : 'none')}
+        </p>
       </Section>
       {container ? <ContainerSection container={container} /> : null}
       <Section title="Ancestry" command={`pstree -p -s ${pid}`}>
@@ -131,7 +167,11 @@ function DetailBody({
         <p className="entries" data-testid="detail-entries">
           {detail.entries.join('  ')}
         </p>
-        <p className="muted">{detail.fdCount === null ? 'Open files: not permitted.' : `${detail.fdCount} open file descriptors (ls /proc/${pid}/fd).`}</p>
+        <p className="muted">
+          {detail.fdCount !== null
+            ? `${detail.fdCount} open file descriptors (ls /proc/${pid}/fd).`
+            : `Open files: ${denied(detail, 'fd') ? NOT_PERMITTED : 'none'}.`}
+        </p>
       </Section>
       <Section title="Namespaces" command={`ls -l /proc/${pid}/ns`}>
         {p.newNamespaces.length ? (
@@ -140,6 +180,7 @@ function DetailBody({
             these resources.
           </p>
         ) : null}
+        {denied(detail, 'ns') ? <p className="muted">Namespace links: {NOT_PERMITTED}.</p> : null}
         <table className="ns" data-testid="detail-namespaces">
           <tbody>
             {detail.namespaces.map((ns) => (
@@ -213,7 +254,7 @@ function EnvironView({ detail }: { detail: ProcessDetail }) {
   const { environ } = detail;
   switch (environ.state) {
     case 'denied':
-      return <p className="notice">Not permitted: reading another user’s environment needs root (run the server as root to see it).</p>;
+      return <p className="notice">Environment: {NOT_PERMITTED}.</p>;
     case 'zeroed':
       return (
         <p className="notice" data-testid="environ-zeroed">

@@ -1,6 +1,7 @@
 import { useEffect, useReducer, useRef } from 'react';
 import { parseServerMessage } from '@proclens/shared';
 import type { ClientMessage } from '@proclens/shared';
+import { useApiBase } from './api-base.ts';
 import { initialStreamState, reduceStream } from './snapshot-reducer.ts';
 import type { StreamState } from './snapshot-reducer.ts';
 
@@ -10,13 +11,15 @@ const RETRY_MS = [250, 500, 1000, 2000, 3000];
 export function useSnapshotStream(): StreamState {
   const [state, dispatch] = useReducer(reduceStream, initialStreamState);
   const socketRef = useRef<WebSocket | null>(null);
+  // `/ws`, or `/ws?host=NAME` at a hub.
+  const wsPath = useApiBase().ws;
 
   useEffect(() => {
     let stopped = false;
     let attempt = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const connect = (): void => {
-      const url = new URL('/ws', window.location.href);
+      const url = new URL(wsPath, window.location.href);
       url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
       const socket = new WebSocket(url);
       socketRef.current = socket;
@@ -42,7 +45,7 @@ export function useSnapshotStream(): StreamState {
       clearTimeout(timer);
       socketRef.current?.close();
     };
-  }, []);
+  }, [wsPath]);
 
   useEffect(() => {
     const socket = socketRef.current;
