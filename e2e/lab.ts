@@ -27,6 +27,8 @@ export async function labDown(): Promise<void> {
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
+  /** Everything the server printed on stdout so far (the banner: with --share, the audience line). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -45,9 +47,9 @@ export async function startServer(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let stdout = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
     const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${stderr}`)), 30_000);
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
@@ -65,6 +67,7 @@ export async function startServer(
   return {
     url,
     child,
+    output: () => stdout,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

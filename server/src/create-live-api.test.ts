@@ -49,7 +49,7 @@ async function serve(revealSecrets: boolean, pid: number): Promise<{ base: strin
     readProcess: () => null,
     inspectContainer: (c) => Promise.resolve(c.id === container.id ? CONFIG : null),
   });
-  const api = createLiveApi({ feed, details });
+  const api = createLiveApi({ feed, details, history: null });
   const server = createServer(express().use('/api', api));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };

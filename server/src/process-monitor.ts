@@ -1,8 +1,17 @@
-import { attachContainerPids, buildLogicalParents, stabiliseMetrics } from '@proclens/shared';
-import type { ContainerInfo, EngineStatus, HostInfo, ProcessInfo, Snapshot } from '@proclens/shared';
+import {
+  attachContainerPids,
+  buildLogicalParents,
+  buildProcContainers,
+  buildServedAttribution,
+  buildServedQuery,
+  parseCgroup,
+  stabiliseMetrics,
+} from '@proclens/shared';
+import type { CgroupLine, ContainerInfo, EngineStatus, HostInfo, ProcessInfo, Snapshot } from '@proclens/shared';
 import type { EngineContainer } from './container-engine.ts';
 import type { Logger } from './logger.ts';
 import type { ProcScanner } from './proc-scanner.ts';
+import { readProcText } from './read-proc-file.ts';
 import { readSocketListeners } from './read-socket-listeners.ts';
 import type { SnapshotFeed } from './snapshot-feed.ts';
 
@@ -77,13 +86,15 @@ export class ProcessMonitor implements SnapshotFeed {
       this.log.error('scan failed', { error: err instanceof Error ? err.message : String(err) });
       return this.snapshot;
     }
+    processes = this.attributeServed(processes);
     const links = buildLogicalParents(processes, this.readListeners(processes));
     const published = new Map(this.snapshot.processes.map((p) => [p.pid, p]));
     const linked = processes.map((p) => stabiliseMetrics(published.get(p.pid), links.has(p.pid) ? { ...p, logicalParent: links.get(p.pid) ?? null } : p));
-    const containers: ContainerInfo[] = attachContainerPids(
-      this.sources.flatMap((s) => s.getContainers()).map((c) => ({ ...c, pids: [] })),
-      linked,
-    );
+    // Engines in order (Docker, Podman, containerd): the first to list an id owns it. Whatever
+    // /proc shows that no engine listed is built from the runtime processes' arguments.
+    const listed = new Map<string, ContainerInfo>();
+    for (const c of this.sources.flatMap((s) => s.getContainers())) if (!listed.has(c.id)) listed.set(c.id, { ...c, pids: [] });
+    const containers: ContainerInfo[] = attachContainerPids([...listed.values(), ...buildProcContainers(linked, new Set(listed.keys()))], linked);
     const previous = this.snapshot;
     this.snapshot = {
       processes: linked,
@@ -99,6 +110,23 @@ export class ProcessMonitor implements SnapshotFeed {
       }
     }
     return this.snapshot;
+  }
+
+  /**
+   * Containers the cgroup rules cannot name (ctr's non-hex ids, rootless containers without a
+   * cgroup): a handful of processes below shims and conmons, whose cgroup is read each tick,
+   * since an exec'd process joins its container's cgroup a moment after birth. Usually none.
+   */
+  private attributeServed(processes: ProcessInfo[]): ProcessInfo[] {
+    const query = buildServedQuery(processes);
+    if (query.length === 0) return processes;
+    const cgroups = new Map<number, CgroupLine[]>();
+    for (const pid of query) {
+      const text = readProcText(`${this.procRoot}/${pid}/cgroup`);
+      if (text.ok) cgroups.set(pid, parseCgroup(text.value));
+    }
+    const served = buildServedAttribution(processes, cgroups);
+    return served.size === 0 ? processes : processes.map((p) => (served.has(p.pid) ? { ...p, containerId: served.get(p.pid) ?? null } : p));
   }
 
   /** Socket owners change only when containerd or a shim is born or exits: read them then. */

@@ -43,7 +43,7 @@ export function createLiveDetails(options: LiveDetailOptions): LiveDetails {
       if (!process || !detail) return { status: 404, body: { error: 'no such process', pid } };
       const container = process.containerId ? (snapshot.containers.find((c) => c.id === process.containerId) ?? null) : null;
       const config = container ? await options.inspectContainer(container) : null;
-      const body: ProcessDetail = { ...detail, container, containerEnv: config ? maskEnvironment(config.env, options.revealSecrets) : null };
+      const body: ProcessDetail = { ...detail, container, containerEnv: config ? maskEnvironment(config.env, options.revealSecrets) : null, recordedAt: null };
       return { status: 200, body };
     },
     readContainer: async (ref) => {

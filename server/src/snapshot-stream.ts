@@ -10,6 +10,7 @@ import { refuseSocket } from './refuse-socket.ts';
 import type { RequestTarget } from './parse-request-parts.ts';
 import type { SnapshotFeed } from './snapshot-feed.ts';
 import { StreamClients } from './stream-clients.ts';
+import type { SessionInfo } from './stream-clients.ts';
 
 /** How long a closed client may take to read its close frame before its connection goes. */
 const CLOSE_GRACE_MS = 2000;
@@ -18,6 +19,8 @@ export interface StreamOptions {
   access: Access;
   /** The feed a `/ws` request asks for (the hub serves one per host), or null for 404. */
   feedFor(target: RequestTarget): SnapshotFeed | null;
+  /** What each connection is told after its first snapshot (sharing, live or replay). */
+  session?: SessionInfo;
   log: Logger;
 }
 
@@ -27,7 +30,9 @@ export interface StreamOptions {
  */
 export function attachSnapshotStream(server: Server, options: StreamOptions): () => void {
   const { log } = options;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
+  // No automatic pong: StreamClients answers pings within the client's frame rate and closes a
+  // flooding client with 1008, where ws would answer each and then drop it without a close frame.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES, autoPong: false });
   const groups = new Map<SnapshotFeed, StreamClients>();
   // A handshake ws refuses (wrong method, key, version, extensions) is answered like every other
   // refusal: ws's own answer closes at once, and the reset for the unread bytes can beat it.
@@ -56,7 +61,7 @@ export function attachSnapshotStream(server: Server, options: StreamOptions): ()
   function connect(ws: WebSocket, feed: SnapshotFeed, role: 'presenter' | 'audience'): void {
     let clients = groups.get(feed);
     if (!clients) {
-      clients = new StreamClients({ feed, log });
+      clients = new StreamClients({ feed, log, session: options.session });
       groups.set(feed, clients);
     }
     log.debug('websocket connected', { role, clients: clients.size + 1 });
@@ -75,12 +80,13 @@ export function attachSnapshotStream(server: Server, options: StreamOptions): ()
           setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
         },
         ping: () => ws.ping(),
+        pong: (data) => ws.pong(data),
         terminate: () => ws.terminate(),
       },
       role,
     );
     ws.on('message', (data, isBinary) => handlers.message(isBinary ? null : rawText(data)));
-    ws.on('ping', () => handlers.ping());
+    ws.on('ping', (data) => handlers.ping(data));
     ws.on('pong', () => handlers.pong());
     ws.on('error', (err) => log.debug('websocket error', { error: err.message }));
     ws.on('close', () => {

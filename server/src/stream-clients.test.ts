@@ -32,12 +32,13 @@ function stubFeed(): SnapshotFeed & { publish(): void; subscribers: number } {
 /** A socket whose unsent bytes the test sets: what ws reports as `bufferedAmount`. */
 function fakeConnection() {
   const sent: ServerMessage[] = [];
-  const state = { open: true, buffered: 0, closed: null as { code: number; reason: string } | null, pings: 0, terminated: false };
+  const state = { open: true, buffered: 0, closed: null as { code: number; reason: string } | null, pings: 0, pongs: 0, terminated: false };
   const connection: Connection = {
     send: (text) => {
       const parsed = parseServerMessage(text);
       if (!parsed.ok) throw new Error(`the server sent an invalid message: ${parsed.error}`);
-      sent.push(parsed.value);
+      // The session message (role, playback) follows the first snapshot; these tests are about the stream.
+      if (parsed.value.type !== 'session') sent.push(parsed.value);
     },
     get bufferedAmount() {
       return state.buffered;
@@ -48,6 +49,7 @@ function fakeConnection() {
       state.open = false;
     },
     ping: () => void state.pings++,
+    pong: () => void state.pongs++,
     terminate: () => {
       state.terminated = true;
       state.open = false;
@@ -91,7 +93,8 @@ describe('StreamClients', () => {
     clients.connect(late.connection, 'audience');
     feed.publish();
     expect(seqs(early.sent)).toEqual([0, 1, 2]);
-    expect(seqs(late.sent)).toEqual([0, 1]);
+    // An audience also gets the presenter's view (no seq): the numbering is the stream's.
+    expect(seqs(late.sent.filter((m) => m.type === 'snapshot' || m.type === 'diff'))).toEqual([0, 1]);
   });
 
   it('sends nothing past the bound, then exactly one snapshot once the client drained, and diffs again after it', () => {
@@ -178,14 +181,21 @@ describe('StreamClients', () => {
     const steady = fakeConnection();
     const steadyHandlers = clients.connect(steady.connection, 'presenter');
     for (let i = 0; i < CLIENT_FRAME_RATE.capacity * 3; i++) {
-      steadyHandlers.ping();
+      steadyHandlers.ping(Buffer.from('ping'));
       vi.advanceTimersByTime(1000 / CLIENT_FRAME_RATE.perSecond);
     }
     expect(steady.state.closed).toBeNull();
+    expect(steady.state.pongs).toBe(CLIENT_FRAME_RATE.capacity * 3);
     const flooding = fakeConnection();
     const handlers = clients.connect(flooding.connection, 'presenter');
     for (let i = 0; i <= CLIENT_FRAME_RATE.capacity; i++) handlers.message('{"type":"resync"}');
     expect(flooding.state.closed).toEqual({ code: 1008, reason: 'too many messages' });
+    // Pings too: answered within the rate, then 1008, then not answered (ws delivers what it had read).
+    const pinging = fakeConnection();
+    const pingHandlers = clients.connect(pinging.connection, 'presenter');
+    for (let i = 0; i < CLIENT_FRAME_RATE.capacity * 2; i++) pingHandlers.ping(Buffer.from('ping'));
+    expect(pinging.state.closed).toEqual({ code: 1008, reason: 'too many messages' });
+    expect(pinging.state.pongs).toBe(CLIENT_FRAME_RATE.capacity);
   });
 
   it('serialises a snapshot once for every client that needs it', () => {

@@ -259,7 +259,7 @@ function frames(): fc.Arbitrary<Buffer[]> {
       text('{"type":"resync","extra":1}'),
       text('{"__proto__":{"polluted":1},"type":"resync"}'),
       text(''),
-      text('x'.repeat(5000)),
+      text('x'.repeat(20_000)),
       buildClientFrame(1, Buffer.from([0xc3, 0x28])),
       buildClientFrame(2, Buffer.from([0, 1, 2])),
       buildClientFrame(9, Buffer.from('ping')),

@@ -11,13 +11,18 @@ export { containerFromCgroup } from './container-from-cgroup.ts';
 export type { CgroupContainer, ContainerRuntime } from './container-from-cgroup.ts';
 export { parseProcNetUnix, parseSocketInode } from './parse-proc-net-unix.ts';
 export type { UnixListener } from './parse-proc-net-unix.ts';
-export { parseRuntimeRole, parseShimArgs, parseFlag, parseServedContainer } from './parse-runtime-role.ts';
-export type { RuntimeRole, ShimArgs } from './parse-runtime-role.ts';
+export { parseRuntimeRole, parseShimArgs, parseFlag, hasFlag, parseConmonArgs, parseServedContainer } from './parse-runtime-role.ts';
+export type { RuntimeRole, ShimArgs, ConmonArgs } from './parse-runtime-role.ts';
 export { buildLogicalParents } from './build-logical-parents.ts';
 export type { RuntimeProcess } from './build-logical-parents.ts';
 export { buildTree } from './build-tree.ts';
 export type { TreeNode, TreeOptions, TreeView } from './build-tree.ts';
 export { attachContainerPids } from './attach-container-pids.ts';
+export { buildServedQuery, buildServedAttribution } from './build-served-attribution.ts';
+export type { ServedProcess } from './build-served-attribution.ts';
+export { buildProcContainers } from './build-proc-containers.ts';
+export { buildContainerdEndpoints } from './build-containerd-endpoints.ts';
+export type { ContainerdEndpoint } from './build-containerd-endpoints.ts';
 export { maskEnvironment, maskValue, isSecretName, isSecretVar, findSecrets } from './mask-environment.ts';
 export { MASK } from './secret-span.ts';
 export type { SecretKind, SecretSpan } from './secret-span.ts';
@@ -31,9 +36,28 @@ export { processInfoSchema, containerInfoSchema, hostInfoSchema, engineStatusSch
 export type { ProcessInfo, ContainerInfo, HostInfo, EngineStatus, EngineKind, Snapshot } from './model.ts';
 export { processDetailSchema, containerDetailSchema, environViewSchema, envVarViewSchema } from './detail.ts';
 export type { ProcessDetail, ContainerDetail, EnvironView, EnvVarView } from './detail.ts';
+export { buildTimelineEvents } from './build-timeline-events.ts';
+export { timelineEventSchema, timelineEventKindSchema, isContainerEvent } from './timeline-event.ts';
+export type { TimelineEvent, TimelineEventKind } from './timeline-event.ts';
+export { sharedViewSchema, MAX_SHARED_FOLDS, MAX_SHARED_GROUPS } from './shared-view.ts';
+export type { SharedView } from './shared-view.ts';
+export { PLAYBACK_SPEEDS, playbackSpeedSchema, playbackStateSchema, findPlayhead, reducePlayClock, buildPlaybackState } from './playback.ts';
+export type { PlaybackSpeed, PlaybackState, PlayClock, PlaybackAction, PlayBounds } from './playback.ts';
+export { History } from './history.ts';
+export type { HistoryOptions } from './history.ts';
+export { RECORDING_FORMAT, recordingHeaderSchema, recordingLineSchema } from './recording.ts';
+export type { RecordingHeader, RecordingLine } from './recording.ts';
+export { RecordingParser, RecordingError } from './parse-recording.ts';
+export type { ParsedRecording } from './parse-recording.ts';
+export { buildRecordedDetail } from './build-recorded-detail.ts';
+export { isKeyframeDue, KEYFRAME_MIN_GAP_MS, KEYFRAME_MAX_GAP_MS, KEYFRAME_DIFF_SHARE } from './is-keyframe-due.ts';
+export type { SinceKeyframe } from './is-keyframe-due.ts';
+export { formatIssue } from './format-issue.ts';
 export {
   PROTOCOL_VERSION,
   MAX_CLIENT_FRAME_BYTES,
+  MAX_TIMELINE_EVENTS,
+  MAX_MARKERS,
   serverMessageSchema,
   clientMessageSchema,
   snapshotDiffSchema,

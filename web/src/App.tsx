@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { buildTree } from '@proclens/shared';
-import type { ContainerInfo, ProcessInfo, TreeNode, TreeView } from '@proclens/shared';
+import type { ContainerInfo, ProcessInfo, SharedView, TreeNode, TreeView } from '@proclens/shared';
 import { ContainerDetailView } from './ContainerDetailView.tsx';
 import { ContainerList } from './ContainerList.tsx';
 import { DetailPane } from './DetailPane.tsx';
 import { Legend } from './Legend.tsx';
+import { PlayerBar } from './PlayerBar.tsx';
+import { ShareQr } from './ShareQr.tsx';
 import { ProcessTree } from './ProcessTree.tsx';
 import type { ProcessTreeHandle } from './ProcessTree.tsx';
 import { Timeline } from './Timeline.tsx';
@@ -16,6 +18,8 @@ import { SHORTCUTS, useKeyboardShortcuts } from './use-keyboard-shortcuts.ts';
 import { usePreferences } from './use-preferences.ts';
 import { formatUrlState, parseUrlState } from './url-state.ts';
 import { useSnapshotStream } from './use-snapshot-stream.ts';
+import { buildSharedView } from './shared-view-state.ts';
+import { useFollow } from './use-follow.ts';
 
 const EMPTY: ProcessInfo[] = [];
 const NO_CONTAINERS: ContainerInfo[] = [];
@@ -68,6 +72,44 @@ export function App() {
     [roots, containersById, collapsed, expandedGroups, keepVisible, prefs.workshop],
   );
   const highlight = useMemo(() => buildHighlight(selectedContainer, layout), [selectedContainer, layout]);
+  const sharedView: SharedView = useMemo(
+    () =>
+      buildSharedView({
+        selection: selectedPid === null ? null : { pid: selectedPid, startTime: byPid.get(selectedPid)?.startTime ?? null },
+        container: containerRef,
+        query,
+        matchIndex,
+        view,
+        kernelThreads,
+        workshop: prefs.workshop,
+        dockerFocus: false,
+        folded: [],
+        expandedGroups: [],
+        framing: selectedPid !== null ? 'process' : containerRef ? 'container' : 'runtime',
+        fits: 0,
+        lessonStep: null,
+        section: null,
+      }),
+    [selectedPid, byPid, containerRef, query, matchIndex, view, kernelThreads, prefs.workshop],
+  );
+  const follow = useFollow({
+    session: stream.session,
+    view: sharedView,
+    presenterView: stream.presenterView,
+    send: stream.send,
+    apply: (v) => {
+      setSelectedPid(v.selection?.pid ?? null);
+      setContainerRef(v.container);
+      setQuery(v.query);
+      setView(v.view);
+      setKernelThreads(v.kernelThreads);
+      if (v.workshop !== prefs.workshop) prefs.setWorkshop(v.workshop);
+      if (v.selection) requestAnimationFrame(() => treeRef.current?.reveal(v.selection?.pid ?? 0));
+    },
+  });
+  const audience = stream.session?.role === 'audience';
+  // The moment on screen when it is not the present: the detail pane asks for that moment too.
+  const shownAt = stream.playback && !stream.playback.state.live && snapshot ? snapshot.takenAt : null;
 
   useEffect(() => {
     const search = formatUrlState({ pid: selectedPid, container: selectedContainer?.name ?? containerRef, view, kernelThreads });
@@ -99,18 +141,21 @@ export function App() {
     [roots],
   );
 
+  const { breakAway } = follow;
   const selectPid = useCallback(
     (pid: number | null) => {
+      breakAway();
       setSelectedPid(pid);
       if (pid === null) return;
       unfoldAbove([pid]);
       requestAnimationFrame(() => treeRef.current?.reveal(pid));
     },
-    [unfoldAbove],
+    [unfoldAbove, breakAway],
   );
 
   const selectContainer = useCallback(
     (id: string | null) => {
+      breakAway();
       setContainerRef(id);
       const container = containers.find((c) => c.id === id);
       if (!container) return;
@@ -120,7 +165,7 @@ export function App() {
       for (const pid of container.pids) for (let p = parents.get(pid); p !== undefined && parents.has(p); p = parents.get(p)) framed.add(p);
       requestAnimationFrame(() => treeRef.current?.focus([...framed]));
     },
-    [containers, unfoldAbove],
+    [containers, unfoldAbove, breakAway],
   );
 
   const toggle = useCallback((pid: number) => {
@@ -235,8 +280,30 @@ export function App() {
           >
             PNG
           </button>
+          {audience ? (
+            <span className={`follow-badge ${follow.following ? 'following' : 'away'}`} data-testid="follow-badge" data-following={follow.following}>
+              {follow.following ? (
+                'following the presenter'
+              ) : (
+                <button type="button" data-testid="follow-again" onClick={follow.follow}>
+                  Follow the presenter
+                </button>
+              )}
+            </span>
+          ) : null}
+          {stream.presence ? (
+            <span className="follow-badge" data-testid="presence" title="Audience pages open, and how many follow you">
+              {stream.presence.following} of {stream.presence.audience} following
+            </span>
+          ) : null}
           <span className={`connection ${stream.connection}`} data-testid="connection" data-state={stream.connection}>
-            {stream.connection === 'live' ? '● live' : stream.connection === 'connecting' ? 'connecting…' : 'reconnecting…'}
+            {stream.connection === 'live'
+              ? stream.session?.mode === 'replay'
+                ? '● connected'
+                : '● live'
+              : stream.connection === 'connecting'
+                ? 'connecting…'
+                : 'reconnecting…'}
           </span>
         </div>
       </header>
@@ -266,7 +333,13 @@ export function App() {
           {docker ? <ContainerList containers={containers} docker={docker} selectedId={selectedContainer?.id ?? null} onSelect={selectContainer} /> : null}
           {selectedContainer ? <ContainerDetailView container={selectedContainer} byPid={byPid} onSelectPid={selectPid} /> : null}
           <Legend />
-          <Timeline events={stream.events} alive={alive} onSelectPid={selectPid} onSelectContainer={selectContainer} />
+          <Timeline
+            events={stream.events}
+            alive={alive}
+            onSelectPid={selectPid}
+            onSelectContainer={selectContainer}
+            onSeek={stream.playback && !audience ? (at) => stream.send({ type: 'seek', at }) : undefined}
+          />
           {snapshot ? (
             <p className="muted host">
               {snapshot.host.hostname} · {processes.length} processes · kernel {snapshot.host.kernel}
@@ -284,16 +357,19 @@ export function App() {
               onSelect={selectPid}
               onToggle={toggle}
               onToggleGroup={toggleGroup}
+              onUserMove={follow.breakAway}
               handle={treeRef}
             />
           ) : (
             <p className="muted loading">Connecting to the server…</p>
           )}
+          {stream.session?.audienceUrl ? <ShareQr url={stream.session.audienceUrl} /> : null}
         </section>
         {selectedPid !== null ? (
-          <DetailPane pid={selectedPid} byPid={byPid} containers={containersById} onSelect={selectPid} onClose={() => setSelectedPid(null)} />
+          <DetailPane pid={selectedPid} at={shownAt} byPid={byPid} containers={containersById} onSelect={selectPid} onClose={() => setSelectedPid(null)} />
         ) : null}
       </main>
+      {stream.playback ? <PlayerBar playback={stream.playback} markers={stream.markers} canDrive={!audience} send={stream.send} /> : null}
     </div>
   );
 }

@@ -29,6 +29,8 @@ interface Props {
   onSelect: (pid: number) => void;
   onToggle: (pid: number) => void;
   onToggleGroup: (key: string) => void;
+  /** The person panned or zoomed (not the camera moving by itself): an audience page breaks away. */
+  onUserMove?: () => void;
   handle: Ref<ProcessTreeHandle>;
 }
 
@@ -54,12 +56,14 @@ function contains(outer: Box, inner: Box): boolean {
 }
 
 /** The tree: React draws, d3-zoom pans and zooms by moving one `<g>`. */
-export function ProcessTree({ layout, highlight, selectedPid, matches, now, onSelect, onToggle, onToggleGroup, handle }: Props) {
+export function ProcessTree({ layout, highlight, selectedPid, matches, now, onSelect, onToggle, onToggleGroup, onUserMove, handle }: Props) {
   const svgRef = useRef<SVGSVGElement>(null);
   const zoomRef = useRef<ZoomBehavior<SVGSVGElement, unknown> | null>(null);
   const layoutRef = useRef(layout);
+  const onUserMoveRef = useRef(onUserMove);
   useLayoutEffect(() => {
     layoutRef.current = layout;
+    onUserMoveRef.current = onUserMove;
   });
   // The region drawn when culling: the screen plus one screen around it, in tree coordinates.
   const [drawn, setDrawn] = useState<Box | null>(null);
@@ -70,7 +74,9 @@ export function ProcessTree({ layout, highlight, selectedPid, matches, now, onSe
     const svg = svgRef.current;
     if (!svg) return;
     const group = svg.querySelector<SVGGElement>('g.viewport');
-    const onZoom = (event: { transform: { x: number; y: number; k: number; toString(): string } }): void => {
+    const onZoom = (event: { transform: { x: number; y: number; k: number; toString(): string }; sourceEvent?: unknown }): void => {
+      // d3-zoom gives a source event only for the person's own wheel, drag or touch.
+      if (event.sourceEvent) onUserMoveRef.current?.();
       const t = event.transform;
       group?.setAttribute('transform', t.toString());
       svg.classList.toggle('far', t.k < LABELS_BELOW_SCALE);

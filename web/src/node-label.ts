@@ -1,10 +1,12 @@
-import type { ContainerInfo, ProcessInfo } from '@proclens/shared';
+import type { ContainerInfo, ProcessInfo, RuntimeRole } from '@proclens/shared';
 import { formatBytes } from './format.ts';
 import type { Rollup } from './layout-tree.ts';
 import { roleLabel } from './runtime-roles.ts';
 
 /** The longest tag drawn beside a node; longer container names are cut with an ellipsis. */
 const MAX_TAG = 28;
+/** Roles whose process name alone does not say what they are (rootlesskit's child is `exe`). */
+const TAGGED_ROLES: ReadonlySet<RuntimeRole> = new Set(['shim', 'docker-init', 'docker-proxy', 'conmon', 'rootlesskit']);
 /** Average glyph width at the tree's font size, for sizing columns without measuring text. */
 const CHAR_PX = 7.3;
 
@@ -34,8 +36,14 @@ export function printable(name: string): string {
 export function buildNodeLabel(p: ProcessInfo, containers: ReadonlyMap<string, ContainerInfo>, logical: boolean, groupSize: number | null): NodeLabel {
   const container = p.containerId ? containers.get(p.containerId) : undefined;
   const shimFor = p.shimOf ? containers.get(p.shimOf) : undefined;
-  const roleTag = p.role === 'shim' || p.role === 'docker-init' || p.role === 'docker-proxy' || p.role === 'conmon' ? roleLabel(p.role) : null;
-  const tag = container ? container.name : p.containerId ? p.containerId.slice(0, 12) : shimFor ? `shim of ${shimFor.name}` : roleTag;
+  const roleTag = p.role && TAGGED_ROLES.has(p.role) ? roleLabel(p.role) : null;
+  const tag = container
+    ? container.name
+    : p.containerId
+      ? p.containerId.slice(0, 12)
+      : shimFor
+        ? `${p.role === 'conmon' ? 'conmon' : 'shim'} of ${shimFor.name}`
+        : roleTag;
   const name = printable(p.name);
   return {
     name: groupSize ? `${groupSize}*[${name}]` : name,

@@ -1,4 +1,4 @@
-import { useEffect, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { parseServerMessage } from '@proclens/shared';
 import type { ClientMessage } from '@proclens/shared';
 import { useApiBase } from './api-base.ts';
@@ -7,8 +7,13 @@ import type { StreamState } from './snapshot-reducer.ts';
 
 const RETRY_MS = [250, 500, 1000, 2000, 3000];
 
+export interface Stream extends StreamState {
+  /** Sends a message to the server if connected (dropped otherwise: the server's state is what counts). */
+  send: (message: ClientMessage) => void;
+}
+
 /** Owns the WebSocket: connects, validates every frame, reconnects after the server restarts. */
-export function useSnapshotStream(): StreamState {
+export function useSnapshotStream(): Stream {
   const [state, dispatch] = useReducer(reduceStream, initialStreamState);
   const socketRef = useRef<WebSocket | null>(null);
   // `/ws`, or `/ws?host=NAME` at a hub.
@@ -30,7 +35,7 @@ export function useSnapshotStream(): StreamState {
       socket.onmessage = (event: MessageEvent<unknown>) => {
         if (typeof event.data !== 'string') return;
         const parsed = parseServerMessage(event.data);
-        if (parsed.ok) dispatch({ kind: 'message', message: parsed.value });
+        if (parsed.ok) dispatch({ kind: 'message', message: parsed.value, receivedAt: performance.now() });
         else console.warn('proclens: dropped an invalid server message:', parsed.error);
       };
       socket.onclose = () => {
@@ -55,5 +60,9 @@ export function useSnapshotStream(): StreamState {
     }
   }, [state.needsResync]);
 
-  return state;
+  const send = useCallback((message: ClientMessage) => {
+    const socket = socketRef.current;
+    if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+  }, []);
+  return { ...state, send };
 }
