@@ -29,8 +29,10 @@ export interface RuntimeProcess {
  */
 export function buildLogicalParents(processes: readonly RuntimeProcess[], listeners: ReadonlyMap<string, number>): Map<number, number> {
   const links = new Map<number, number>();
-  const byPid = new Map(processes.map((p) => [p.pid, p]));
-  const containerds = processes.filter((p) => p.role === 'containerd');
+  // Only runtime processes are looked up (as owners and as parents): a host of thousands has few.
+  const runtime = processes.filter((p) => p.role !== null);
+  const byPid = new Map(runtime.map((p) => [p.pid, p]));
+  const containerds = runtime.filter((p) => p.role === 'containerd');
   const soleContainerd = containerds.length === 1 ? containerds[0]?.pid : undefined;
   const containerdAt = (address: string | null): number | undefined => {
     const owner = address === null ? undefined : listeners.get(address);
@@ -38,7 +40,7 @@ export function buildLogicalParents(processes: readonly RuntimeProcess[], listen
     return address === null || listeners.size === 0 ? soleContainerd : undefined;
   };
   for (const [child, parent] of buildConmonParents(processes)) if (byPid.get(child)?.ppid !== parent) links.set(child, parent);
-  for (const p of processes) {
+  for (const p of runtime) {
     if (p.role === 'shim') {
       const parent = containerdAt(parseShimArgs(p.argv).address);
       if (parent !== undefined && parent !== p.ppid && parent !== p.pid) links.set(p.pid, parent);

@@ -1,5 +1,8 @@
 export { parseStat, PF_KTHREAD } from './parse-stat.ts';
 export type { Stat } from './parse-stat.ts';
+export { parseStatBytes } from './parse-stat-bytes.ts';
+export { parseStatusIds } from './parse-status-ids.ts';
+export type { StatusIds } from './parse-status-ids.ts';
 export { parseStatus } from './parse-status.ts';
 export type { Status } from './parse-status.ts';
 export { parseNulList, parseCmdline } from './parse-nul-list.ts';
