@@ -38,7 +38,7 @@ const summary = (id: string, name: string, state = 'running', status = 'Up 2 sec
  */
 function startStandIn(dir: string) {
   const socketPath = path.join(dir, 'docker.sock');
-  const state = { containers: [] as Summary[], down: false, versionAt: [] as number[] };
+  const state = { containers: [] as Summary[], down: false, versionAt: [] as number[], listHold: null as Promise<void> | null, lists: 0 };
   const streams = new Set<ServerResponse>();
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://docker');
@@ -49,7 +49,13 @@ function startStandIn(dir: string) {
       return state.down ? json(500, { message: 'engine restarting' }) : json(200, { Version: '99.0-standin', ApiVersion: '1.43' });
     }
     if (state.down) return json(500, { message: 'engine restarting' });
-    if (route === '/containers/json') return json(200, state.containers);
+    if (route === '/containers/json') {
+      state.lists++;
+      // The list as it was when asked, answered when the test lets it go (a busy engine).
+      const answer = JSON.stringify(state.containers);
+      if (!state.listHold) return json(200, JSON.parse(answer));
+      return void state.listHold.then(() => json(200, JSON.parse(answer)));
+    }
     const inspect = /^\/containers\/([^/]+)\/json$/.exec(route);
     if (inspect) {
       const index = state.containers.findIndex((c) => c.Id === inspect[1]);
@@ -116,6 +122,23 @@ describe('DockerWatcher against a stand-in engine on a unix socket', () => {
       expect.objectContaining({ name: 'web', state: 'running', exitCode: null, pid: 1000 }),
     ]);
     expect(changes).toBeGreaterThan(0);
+  });
+
+  it('lists again for an event that arrives while a list is under way, not only at the next resync', async () => {
+    let release = (): void => undefined;
+    engine.state.listHold = new Promise((resolve) => (release = resolve));
+    const lists = engine.state.lists;
+    // docker rm -f: "die" starts a list; "destroy" arrives while the engine is still answering it.
+    engine.emit({ Type: 'container', Action: 'die', id: 'aaaa'.padEnd(64, '0') });
+    await until(() => engine.state.lists > lists, 5000, 'the list for the first event');
+    engine.state.containers = engine.state.containers.filter((c) => !c.Names.includes('/web'));
+    engine.emit({ Type: 'container', Action: 'destroy', id: 'aaaa'.padEnd(64, '0') });
+    // The stale list is answered within the event's 30 ms debounce: its refresh is still to come.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    engine.state.listHold = null;
+    release();
+    // Well before the 10 s resync.
+    await until(() => !watcher.getContainers().some((c) => c.name === 'web'), 3000, 'the removed container gone');
   });
 
   it('lists again when the engine reports an event', async () => {
