@@ -24,6 +24,8 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Cache-Control': 'no-store',
 };
 
+const NOT_BUILT = 'the web app is not built: run `npm run build` (`npm start` builds it)';
+
 /** What the page shell says when opened without its token (its scripts need the token too). */
 const NEEDS_TOKEN = 'This dashboard needs its access token. Open the address the proclens server printed when it started: it ends in ?token=…';
 
@@ -89,6 +91,9 @@ export function createApp(options: AppOptions): express.Express {
       res.set('Set-Cookie', access.buildCookie(offered));
       return void res.redirect(302, buildSafeRedirect(target.path, target.query));
     }
+    // Said to anyone, token or not: it reveals nothing, and a 401 would send a new user looking
+    // for a token when the build is what is missing.
+    if (isPage(target.path) && shell === null) return void res.status(404).json({ error: NOT_BUILT });
     if (isPage(target.path) && shell !== null) {
       // The shell alone reveals nothing; its scripts and every API call need the token. Opened
       // without one, it says so instead of staying blank.
@@ -113,7 +118,7 @@ export function createApp(options: AppOptions): express.Express {
     app.use(express.static(options.webRoot, { index: false, etag: false, fallthrough: true, redirect: false }));
     app.use((_req, res) => void res.status(404).json({ error: 'not found' }));
   } else {
-    app.use((_req, res) => void res.status(404).json({ error: 'the web app is not built: run `npm run build` (`npm start` builds it)' }));
+    app.use((_req, res) => void res.status(404).json({ error: NOT_BUILT }));
   }
 
   // Express 5 forwards thrown errors and rejected promises here: answer, log, and keep serving.
