@@ -4,9 +4,10 @@ import { ShellCommand } from './ShellCommand.tsx';
 import { roleExplanation } from './runtime-roles.ts';
 import { useProcessDetail } from './use-process-detail.ts';
 import { formatBytes, formatStart, quoteArgv } from './format.ts';
+import type { ProcessRef } from './view-state.ts';
 
 interface Props {
-  pid: number;
+  selection: ProcessRef;
   byPid: ReadonlyMap<number, ProcessInfo>;
   containers: ReadonlyMap<string, ContainerInfo>;
   onSelect: (pid: number) => void;
@@ -14,8 +15,11 @@ interface Props {
 }
 
 /** Everything about one process, each section with the shell command that shows the same. */
-export function DetailPane({ pid, byPid, containers, onSelect, onClose }: Props) {
+export function DetailPane({ selection, byPid, containers, onSelect, onClose }: Props) {
+  const { pid, startTime } = selection;
   const state = useProcessDetail(pid);
+  // The pid may have been reused since it was selected: that is another process, not this one.
+  const reused = state.kind === 'ok' && startTime !== null && state.value.process.startTime !== startTime;
   return (
     <aside className="detail" data-testid="detail-pane" aria-label={`Process ${pid}`}>
       <header>
@@ -25,13 +29,22 @@ export function DetailPane({ pid, byPid, containers, onSelect, onClose }: Props)
         </button>
       </header>
       {state.kind === 'loading' || state.kind === 'idle' ? <p className="muted">Reading /proc/{pid}…</p> : null}
-      {state.kind === 'gone' ? <p className="notice">Process {pid} has exited.</p> : null}
+      {(state.kind === 'gone' && startTime !== null) || reused ? (
+        <p className="notice" data-testid="detail-exited">
+          Process {pid} has exited.{reused ? ` Its pid now belongs to another process, ${state.value.process.name}.` : ''}
+        </p>
+      ) : null}
+      {state.kind === 'gone' && startTime === null ? (
+        <p className="notice" data-testid="detail-no-such-process">
+          No such process: nothing on this host has pid {pid}.
+        </p>
+      ) : null}
       {state.kind === 'error' ? (
         <p className="notice">
           Could not read process {pid}: {state.message}
         </p>
       ) : null}
-      {state.kind === 'ok' ? <DetailBody detail={state.value} byPid={byPid} containers={containers} onSelect={onSelect} /> : null}
+      {state.kind === 'ok' && !reused ? <DetailBody detail={state.value} byPid={byPid} containers={containers} onSelect={onSelect} /> : null}
     </aside>
   );
 }

@@ -6,7 +6,7 @@ import { zoom, zoomIdentity, zoomTransform } from 'd3-zoom';
 import type { ZoomBehavior } from 'd3-zoom';
 import type { Highlight } from './highlight.ts';
 import type { LaidOutLink, LaidOutNode, TreeLayout } from './layout-tree.ts';
-import { formatRollup } from './node-label.ts';
+import { formatRollup } from './rollup.ts';
 import { roleExplanation } from './runtime-roles.ts';
 
 export interface ProcessTreeHandle {

@@ -1,14 +1,18 @@
+import type { ProcessInfo } from '@proclens/shared';
 import type { TimelineEvent } from './build-timeline-events.ts';
+
+/** One formatter for every row: toLocaleTimeString builds a new one per call, which shows on a busy host. */
+const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 interface Props {
   events: readonly TimelineEvent[];
-  alive: ReadonlySet<number>;
+  byPid: ReadonlyMap<number, ProcessInfo>;
   onSelectPid: (pid: number) => void;
   onSelectContainer: (id: string) => void;
 }
 
 /** Births and deaths of containers and processes as they happen; click one to go to it. */
-export function Timeline({ events, alive, onSelectPid, onSelectContainer }: Props) {
+export function Timeline({ events, byPid, onSelectPid, onSelectContainer }: Props) {
   return (
     <section className="timeline" aria-label="Events" data-testid="timeline">
       <h2>Events</h2>
@@ -16,10 +20,10 @@ export function Timeline({ events, alive, onSelectPid, onSelectContainer }: Prop
       <ol>
         {events.map((e) => {
           const target =
-            e.pid !== null && alive.has(e.pid) ? () => onSelectPid(e.pid as number) : e.containerId ? () => onSelectContainer(e.containerId as string) : null;
+            e.pid !== null && byPid.has(e.pid) ? () => onSelectPid(e.pid as number) : e.containerId ? () => onSelectContainer(e.containerId as string) : null;
           return (
             <li key={e.id} className={`event ${e.kind}`} data-testid="timeline-event" data-kind={e.kind}>
-              <time>{new Date(e.at).toLocaleTimeString()}</time>{' '}
+              <time>{TIME.format(e.at)}</time>{' '}
               {target ? (
                 <button type="button" className="link-button" onClick={target}>
                   {e.text}

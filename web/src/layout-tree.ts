@@ -2,6 +2,8 @@ import { hierarchy, tree } from 'd3-hierarchy';
 import type { ContainerInfo, ProcessInfo, TreeNode } from '@proclens/shared';
 import { buildNodeLabel, measureNodeLabel } from './node-label.ts';
 import type { NodeLabel } from './node-label.ts';
+import { rollupOf } from './rollup.ts';
+import type { Rollup } from './rollup.ts';
 
 /** Vertical distance between sibling rows, in px. */
 export const ROW_HEIGHT = 26;
@@ -11,13 +13,6 @@ const MAX_COLUMN = 480;
 const COLUMN_GAP = 36;
 /** Like `pstree`, this many identical leaf siblings or more are drawn as one `4*[sleep]` node. */
 export const COMPACT_MIN = 2;
-
-/** Totals over a subtree, shown where it is folded away. */
-export interface Rollup {
-  processes: number;
-  cpu: number;
-  rssKiB: number;
-}
 
 export interface LaidOutNode {
   /** `pid` for a process node, `g:<parent>:<name>` for a compacted group. */
@@ -65,18 +60,6 @@ export interface LayoutOptions {
 }
 
 type Item = { node: TreeNode; group: TreeNode[] | null; children: Item[] } | { node: null; group: null; children: Item[] };
-
-export function rollupOf(nodes: readonly TreeNode[]): Rollup {
-  const total: Rollup = { processes: 0, cpu: 0, rssKiB: 0 };
-  const walk = (n: TreeNode): void => {
-    total.processes++;
-    total.cpu += n.process.cpu;
-    total.rssKiB += n.process.rssKiB;
-    n.children.forEach(walk);
-  };
-  nodes.forEach(walk);
-  return total;
-}
 
 export function groupKey(parentPid: number, name: string, containerId: string | null): string {
   return `g:${parentPid}:${containerId ?? ''}:${name}`;

@@ -1,6 +1,6 @@
 import type { ContainerInfo, ProcessInfo } from '@proclens/shared';
-import { formatBytes } from './format.ts';
-import type { Rollup } from './layout-tree.ts';
+import { formatRollup } from './rollup.ts';
+import type { Rollup } from './rollup.ts';
 import { roleLabel } from './runtime-roles.ts';
 
 /** The longest tag drawn beside a node; longer container names are cut with an ellipsis. */
@@ -45,10 +45,6 @@ export function buildNodeLabel(p: ProcessInfo, containers: ReadonlyMap<string, C
     kernelNote: logical ? ` ppid ${p.ppid}` : null,
     namespaces: p.newNamespaces.length > 0 ? ` ⟨${p.newNamespaces.join(',')}⟩` : null,
   };
-}
-
-export function formatRollup(r: Rollup): string {
-  return ` +${r.processes} · ${r.cpu.toFixed(1)}% · ${formatBytes(r.rssKiB * 1024)}`;
 }
 
 /** Approximate drawn width in px at text scale 1. */

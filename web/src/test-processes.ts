@@ -7,3 +7,18 @@ export function proc(pid: number, ppid: number, extra: Partial<ProcessInfo> = {}
 }
 
 export { testContainer as container, testSnapshot as snapshot };
+
+/** A host with one container, `db`: init → dockerd → containerd, a shim re-parented to init, and db's processes. */
+export const DB = 'a'.repeat(64);
+export const host = [
+  proc(1, 0, { name: 'init' }),
+  proc(10, 1, { name: 'dockerd', role: 'dockerd' }),
+  proc(11, 10, { name: 'containerd', role: 'containerd' }),
+  proc(20, 1, { name: 'containerd-shim', role: 'shim', logicalParent: 11, shimOf: DB }),
+  proc(21, 20, { name: 'redis-server', containerId: DB, newNamespaces: ['pid', 'net'] }),
+  proc(22, 20, { name: 'sleep', containerId: DB }),
+  proc(23, 20, { name: 'sleep', containerId: DB }),
+  proc(24, 20, { name: 'sleep', containerId: DB }),
+];
+export const db = testContainer(DB, 'db', [21, 22, 23, 24]);
+export const containers = new Map([[DB, db]]);

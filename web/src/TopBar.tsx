@@ -1,0 +1,75 @@
+import type { Dispatch, Ref } from 'react';
+import type { TreeView } from '@proclens/shared';
+import type { StreamState } from './snapshot-reducer.ts';
+import { SearchBox } from './SearchBox.tsx';
+import type { SearchResult } from './search-processes.ts';
+import type { ViewAction, ViewState } from './view-state.ts';
+
+interface Props {
+  state: ViewState;
+  dispatch: Dispatch<ViewAction>;
+  search: SearchResult;
+  searchRef: Ref<HTMLInputElement>;
+  connection: StreamState['connection'];
+  onJump: (step: 1 | -1) => void;
+  onExport: (kind: 'svg' | 'png') => void;
+}
+
+const VIEWS: Array<[TreeView, string, string]> = [
+  ['runtime', 'Runtime', 'dockerd → containerd → shim → container (v)'],
+  ['kernel', 'Kernel', 'Parents as the kernel records them, PPID (v)'],
+];
+
+const CONNECTION_TEXT: Record<StreamState['connection'], string> = { live: '● live', connecting: 'connecting…', reconnecting: 'reconnecting…' };
+
+/** One row: the name, search, and the view's switches. */
+export function TopBar({ state, dispatch, search, searchRef, connection, onJump, onExport }: Props) {
+  return (
+    <header className="topbar" data-testid="topbar">
+      <h1>
+        proclens <span className="subtitle">containers are just processes</span>
+      </h1>
+      <SearchBox query={state.query} result={search} inputRef={searchRef} onQuery={(query) => dispatch({ type: 'set-query', query })} onJump={onJump} />
+      <div className="controls">
+        <div className="segmented" role="group" aria-label="Tree view">
+          {VIEWS.map(([view, label, title]) => (
+            <button key={view} type="button" aria-pressed={state.view === view} onClick={() => dispatch({ type: 'set-view', view })} title={title}>
+              {label}
+            </button>
+          ))}
+        </div>
+        <label className="toggle" title="Kernel threads (t)">
+          <input type="checkbox" checked={state.kernelThreads} onChange={(e) => dispatch({ type: 'set-kernel-threads', on: e.target.checked })} /> kthreads
+        </label>
+        <button type="button" onClick={() => dispatch({ type: 'fit' })} title="Fit the tree to the screen (f)">
+          Fit
+        </button>
+        <button
+          type="button"
+          aria-pressed={state.workshop}
+          onClick={() => dispatch({ type: 'set-workshop', on: !state.workshop })}
+          title="Large type for a shared screen (w)"
+        >
+          Workshop
+        </button>
+        <button
+          type="button"
+          onClick={() => dispatch({ type: 'set-theme', theme: state.theme === 'dark' ? 'light' : 'dark' })}
+          title="Light or dark theme"
+          data-testid="theme"
+        >
+          {state.theme === 'dark' ? 'Light' : 'Dark'}
+        </button>
+        <button type="button" data-testid="export-svg" onClick={() => onExport('svg')} title="Save the whole tree as SVG">
+          SVG
+        </button>
+        <button type="button" data-testid="export-png" onClick={() => onExport('png')} title="Save the whole tree as PNG">
+          PNG
+        </button>
+        <span className={`connection ${connection}`} data-testid="connection" data-state={connection}>
+          {CONNECTION_TEXT[connection]}
+        </span>
+      </div>
+    </header>
+  );
+}
