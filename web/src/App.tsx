@@ -1,16 +1,25 @@
-import { useRef } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 import { DetailPane } from './DetailPane.tsx';
 import { EngineBanner } from './EngineBanner.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
+import { LessonPanel } from './LessonPanel.tsx';
 import { ProcessTree } from './ProcessTree.tsx';
 import type { ProcessTreeHandle } from './ProcessTree.tsx';
 import { Sidebar } from './Sidebar.tsx';
+import { Toasts } from './Toasts.tsx';
 import { TopBar } from './TopBar.tsx';
+import { buildLifecycle } from './build-lifecycle.ts';
+import { mergeEvents } from './merge-events.ts';
 import { exportPng, exportSvg } from './export-view.ts';
+import type { LaidOutNode } from './layout-tree.ts';
+import { GROUP_INLINE_MAX } from './layout-tree.ts';
 import { useAppShortcuts } from './use-app-shortcuts.ts';
 import { useBindSelection } from './use-bind-selection.ts';
-import { useFraming } from './use-framing.ts';
+import { useElementSize } from './use-element-size.ts';
+import { useLesson } from './use-lesson.ts';
+import { useNow } from './use-now.ts';
 import { useSnapshotStream } from './use-snapshot-stream.ts';
+import type { FrameRequest } from './use-tree-camera.ts';
 import { useTreeModel } from './use-tree-model.ts';
 import { useViewActions } from './use-view-actions.ts';
 import { useViewState } from './use-view-state.ts';
@@ -20,17 +29,62 @@ export function App() {
   const stream = useSnapshotStream();
   const [state, dispatch] = useViewState();
   const snapshot = stream.snapshot;
-  const model = useTreeModel(snapshot, state);
+  const canvasRef = useRef<HTMLElement>(null);
+  const area = useElementSize(canvasRef);
+  const containersById = useMemo(() => new Map((snapshot?.containers ?? []).map((c) => [c.id, c])), [snapshot]);
+  const byPid = useMemo(() => new Map((snapshot?.processes ?? []).map((p) => [p.pid, p])), [snapshot]);
+  const lifecycleAt = (at: number) => buildLifecycle(stream.containerEvents, stream.departedProcesses, stream.departedContainers, containersById, byPid, at);
+  const now = useNow(250, (at) => lifecycleAt(at).changing);
+  const lifecycle = lifecycleAt(now);
+  // The same ghosts from tick to tick are the same list, so the tree is not laid out again for nothing.
+  const ghostKey = lifecycle.departing.map((p) => `${p.pid}:${p.startTime}`).join(',');
+  const ghosts = useMemo(() => lifecycle.departing, [ghostKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const model = useTreeModel(snapshot, ghosts, state, area);
   const actions = useViewActions(model, state, dispatch);
   const treeRef = useRef<ProcessTreeHandle>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   useBindSelection(state.selection, model.byPid, dispatch);
-  useFraming(treeRef, model, state);
   useAppShortcuts(state, dispatch, searchRef);
+  const lesson = useLesson(state, model, snapshot !== null, dispatch);
+  const events = useMemo(() => mergeEvents(stream.containerEvents, stream.processEvents), [stream.containerEvents, stream.processEvents]);
+  const startedKey = [...lifecycle.started].join(',');
+  const pulsing = useMemo(() => lifecycle.started, [startedKey]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  const { selectedProcess, selectedContainer, chain, type, layout } = model;
+  const { framing, view, kernelThreads, workshop, theme, dockerFocus, fits } = state;
+  const anchor = selectedProcess?.pid ?? selectedContainer?.pid ?? chain?.find((pid) => model.byPid.get(pid)?.role === 'dockerd') ?? chain?.[0] ?? null;
+  const epoch = JSON.stringify([
+    framing,
+    selectedProcess?.pid ?? null,
+    selectedContainer?.id ?? null,
+    view,
+    kernelThreads,
+    workshop,
+    theme,
+    dockerFocus,
+    fits,
+    layout.mode,
+  ]);
+  const chainKey = chain?.join(',') ?? null;
+  const frame = useMemo(
+    (): FrameRequest => ({ pids: chain, epoch, anchor, minScale: type.minScale, maxScale: type.maxScale }),
+    [chainKey, epoch, anchor, type], // eslint-disable-line react-hooks/exhaustive-deps
+  );
+
+  const groups = layout.groups;
+  // Stable callbacks: every drawn node is memoised on them.
+  const activate = useCallback(
+    (node: LaidOutNode): void => {
+      if (node.kind === 'others') dispatch({ type: 'set-docker-focus', on: false });
+      else if ((groups.get(node.key)?.length ?? 0) <= GROUP_INLINE_MAX) dispatch({ type: 'toggle-group', key: node.key });
+      else dispatch({ type: 'open-group-list', key: node.key });
+    },
+    [groups, dispatch],
+  );
+  const toggleFold = useCallback((pid: number) => dispatch({ type: 'toggle-fold', pid }), [dispatch]);
   const exportView = (kind: 'svg' | 'png'): void => {
     const name = `proclens-${snapshot?.host.hostname ?? 'host'}-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '')}`;
-    void treeRef.current?.withEveryNode((svg) => (kind === 'svg' ? exportSvg(svg, model.layout, name) : exportPng(svg, model.layout, name)));
+    void treeRef.current?.withEveryNode((svg) => (kind === 'svg' ? exportSvg(svg, layout, name) : exportPng(svg, layout, name)));
   };
   const selection = state.selection;
   return (
@@ -47,18 +101,34 @@ export function App() {
       <EngineBanner engine={snapshot?.host.engines.find((e) => e.kind === 'docker')} />
       {state.help ? <HelpOverlay /> : null}
       <main className="layout">
-        <Sidebar snapshot={snapshot} model={model} events={stream.events} actions={actions} />
-        <section className="canvas">
+        <Sidebar
+          snapshot={snapshot}
+          model={model}
+          state={state}
+          dispatch={dispatch}
+          events={events}
+          lifecycle={lifecycle}
+          actions={actions}
+          lesson={
+            state.lessonStep !== null && lesson.step ? (
+              <LessonPanel index={state.lessonStep} step={lesson.step} container={lesson.container} dispatch={dispatch} />
+            ) : null
+          }
+        />
+        <section className="canvas" ref={canvasRef}>
           {snapshot ? (
             <ProcessTree
-              layout={model.layout}
+              layout={layout}
               highlight={model.highlight}
-              selectedPid={model.selectedProcess?.pid ?? null}
+              selectedPid={selectedProcess?.pid ?? null}
               matches={model.matches}
+              pulsing={pulsing}
               now={snapshot.takenAt}
+              frame={frame}
+              size={area}
               onSelect={actions.selectPid}
-              onToggle={(pid) => dispatch({ type: 'toggle-fold', pid })}
-              onToggleGroup={(key) => dispatch({ type: 'toggle-group', key })}
+              onToggle={toggleFold}
+              onActivate={activate}
               handle={treeRef}
             />
           ) : (
@@ -68,6 +138,7 @@ export function App() {
         {selection !== null ? (
           <DetailPane
             selection={selection}
+            section={state.section}
             byPid={model.byPid}
             containers={model.containersById}
             onSelect={actions.selectPid}
@@ -75,6 +146,7 @@ export function App() {
           />
         ) : null}
       </main>
+      <Toasts toasts={lifecycle.toasts} onSelect={actions.selectContainer} />
     </div>
   );
 }

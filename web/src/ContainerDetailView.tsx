@@ -1,6 +1,7 @@
 import { containerDetailSchema } from '@proclens/shared';
 import type { ContainerInfo, ProcessInfo } from '@proclens/shared';
 import { ShellCommand } from './ShellCommand.tsx';
+import { Tokens } from './Tokens.tsx';
 import { formatStart } from './format.ts';
 import { useJson } from './use-json.ts';
 
@@ -23,7 +24,7 @@ export function ContainerDetailView({
     <div className="container-detail" data-testid="container-detail">
       <dl className="facts compact">
         <dt>Command</dt>
-        <dd className="mono">{d.command.join(' ') || '—'}</dd>
+        <dd className="mono">{d.command.length ? <Tokens text={d.command.join(' ')} /> : '—'}</dd>
         <dt>Started</dt>
         <dd>{d.startedAt ? formatStart(d.startedAt) : 'never'}</dd>
         {d.restartCount > 0 ? (
@@ -59,13 +60,17 @@ export function ContainerDetailView({
         {d.ports.length ? (
           <>
             <dt>Ports</dt>
-            <dd>{d.ports.map((p) => `${p.hostIp || '0.0.0.0'}:${p.hostPort} → ${p.container}`).join(', ')}</dd>
+            <dd>
+              <Tokens text={d.ports.map((p) => `${p.hostIp || '0.0.0.0'}:${p.hostPort}→${p.container}`).join(', ')} />
+            </dd>
           </>
         ) : null}
         {d.mounts.length ? (
           <>
             <dt>Mounts</dt>
-            <dd>{d.mounts.map((m) => `${m.source} → ${m.destination}${m.readWrite ? '' : ' (ro)'}`).join(', ')}</dd>
+            <dd>
+              <Tokens text={d.mounts.map((m) => `${m.source} → ${m.destination}${m.readWrite ? '' : ' (ro)'}`).join(', ')} />
+            </dd>
           </>
         ) : null}
       </dl>
@@ -87,7 +92,9 @@ export function ContainerDetailView({
                 </button>
               </td>
               <td>{byPid.get(pid)?.ppid ?? '?'}</td>
-              <td className="mono">{byPid.get(pid)?.argv.join(' ') || byPid.get(pid)?.name}</td>
+              <td className="mono">
+                <Tokens text={byPid.get(pid)?.argv.join(' ') || (byPid.get(pid)?.name ?? '')} />
+              </td>
             </tr>
           ))}
         </tbody>

@@ -1,31 +1,68 @@
+import type { Dispatch, ReactNode } from 'react';
 import type { Snapshot } from '@proclens/shared';
 import { ContainerDetailView } from './ContainerDetailView.tsx';
 import { ContainerList } from './ContainerList.tsx';
+import { GroupList } from './GroupList.tsx';
 import { Legend } from './Legend.tsx';
 import { Timeline } from './Timeline.tsx';
+import type { Lifecycle } from './build-lifecycle.ts';
 import type { TimelineEvent } from './build-timeline-events.ts';
 import type { TreeModel } from './use-tree-model.ts';
 import type { ViewActions } from './use-view-actions.ts';
+import type { ViewAction, ViewState } from './view-state.ts';
 
 interface Props {
   snapshot: Snapshot | null;
   model: TreeModel;
+  state: ViewState;
+  dispatch: Dispatch<ViewAction>;
   events: readonly TimelineEvent[];
+  lifecycle: Lifecycle;
   actions: ViewActions;
+  /** The guided lesson, when open. */
+  lesson: ReactNode;
 }
 
-/** Containers, the selected one's inspect panel, the legend and the event timeline. */
-export function Sidebar({ snapshot, model, events, actions }: Props) {
+/** The lesson, a big group's list, containers, the selected one's inspect panel, the legend and the event timeline. */
+export function Sidebar({ snapshot, model, state, dispatch, events, lifecycle, actions, lesson }: Props) {
   const docker = snapshot?.host.engines.find((e) => e.kind === 'docker');
   const { selectedContainer, byPid } = model;
+  const members = state.groupList ? model.layout.groups.get(state.groupList.key) : undefined;
+  const unknown = snapshot && state.container && !selectedContainer ? state.container : null;
   return (
-    <nav className="sidebar">
+    <nav className="sidebar" data-testid="sidebar">
+      {lesson}
+      {state.groupList && members ? (
+        <GroupList
+          list={state.groupList}
+          members={members}
+          byPid={byPid}
+          selectedPid={model.selectedProcess?.pid ?? null}
+          dispatch={dispatch}
+          onSelectPid={actions.selectPid}
+        />
+      ) : null}
       {docker ? (
-        <ContainerList containers={model.containers} docker={docker} selectedId={selectedContainer?.id ?? null} onSelect={actions.selectContainer} />
+        <ContainerList
+          containers={model.containers}
+          departing={lifecycle.departingContainers}
+          started={lifecycle.started}
+          docker={docker}
+          selectedId={selectedContainer?.id ?? null}
+          unknown={unknown}
+          onSelect={actions.selectContainer}
+        />
       ) : null}
       {selectedContainer ? <ContainerDetailView container={selectedContainer} byPid={byPid} onSelectPid={actions.selectPid} /> : null}
+      <Timeline
+        events={events}
+        focus={state.dockerFocus}
+        byPid={byPid}
+        onSelectPid={actions.selectPid}
+        onSelectContainer={actions.selectContainer}
+        onFocus={(on) => dispatch({ type: 'set-docker-focus', on })}
+      />
       <Legend />
-      <Timeline events={events} byPid={byPid} onSelectPid={actions.selectPid} onSelectContainer={actions.selectContainer} />
       {snapshot ? (
         <p className="muted host">
           {snapshot.host.hostname} · {model.processes.length} processes · kernel {snapshot.host.kernel}

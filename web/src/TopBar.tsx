@@ -46,6 +46,24 @@ export function TopBar({ state, dispatch, search, searchRef, connection, onJump,
         </button>
         <button
           type="button"
+          data-testid="docker-focus"
+          aria-pressed={state.dockerFocus}
+          onClick={() => dispatch({ type: 'set-docker-focus', on: !state.dockerFocus })}
+          title="Docker focus: only the runtime, the shims and the containers' processes (d)"
+        >
+          Focus
+        </button>
+        <button
+          type="button"
+          data-testid="lesson-toggle"
+          aria-pressed={state.lessonStep !== null}
+          onClick={() => dispatch({ type: 'set-lesson', step: state.lessonStep === null ? 0 : null })}
+          title="The guided lesson: containers are just processes (l)"
+        >
+          Lesson
+        </button>
+        <button
+          type="button"
           aria-pressed={state.workshop}
           onClick={() => dispatch({ type: 'set-workshop', on: !state.workshop })}
           title="Large type for a shared screen (w)"
@@ -60,12 +78,17 @@ export function TopBar({ state, dispatch, search, searchRef, connection, onJump,
         >
           {state.theme === 'dark' ? 'Light' : 'Dark'}
         </button>
-        <button type="button" data-testid="export-svg" onClick={() => onExport('svg')} title="Save the whole tree as SVG">
-          SVG
-        </button>
-        <button type="button" data-testid="export-png" onClick={() => onExport('png')} title="Save the whole tree as PNG">
-          PNG
-        </button>
+        <details className="menu">
+          <summary title="Save the whole tree as SVG or PNG">Export</summary>
+          <div className="menu-items">
+            <button type="button" data-testid="export-svg" onClick={() => onExport('svg')} title="Save the whole tree as SVG">
+              SVG
+            </button>
+            <button type="button" data-testid="export-png" onClick={() => onExport('png')} title="Save the whole tree as PNG">
+              PNG
+            </button>
+          </div>
+        </details>
         <span className={`connection ${connection}`} data-testid="connection" data-state={connection}>
           {CONNECTION_TEXT[connection]}
         </span>

@@ -7,6 +7,12 @@ export interface TimelineEvent {
   text: string;
   pid: number | null;
   containerId: string | null;
+  /** About a container, its processes or the runtime: what the Docker focus keeps. */
+  runtime: boolean;
+  /** A container that has just started running (for the toast and the pulse). */
+  started?: boolean;
+  /** When this page learnt of it (its own clock, ms); `at` is the server's. */
+  seenAt?: number;
 }
 
 /** How a container's new state reads in a sentence. */
@@ -28,12 +34,13 @@ export function buildTimelineEvents(before: Snapshot, after: Snapshot): Timeline
   const newContainers = new Map(after.containers.map((c) => [c.id, c]));
   for (const c of after.containers) {
     const old = oldContainers.get(c.id);
-    const base = { at, pid: c.pid, containerId: c.id };
+    const base = { at, pid: c.pid, containerId: c.id, runtime: true };
     if (!old)
       events.push({
         ...base,
         id: `${at}:c+:${c.id}`,
         kind: 'container-created',
+        started: c.state === 'running',
         text: `container ${c.name} ${c.state === 'running' ? 'started' : 'created'} (${c.image})`,
       });
     else if (old.state !== c.state)
@@ -41,6 +48,7 @@ export function buildTimelineEvents(before: Snapshot, after: Snapshot): Timeline
         ...base,
         id: `${at}:cs:${c.id}`,
         kind: 'container-state',
+        started: c.state === 'running',
         text: `container ${c.name} ${STATE_VERBS[c.state] ?? `${old.state} → ${c.state}`}`,
       });
     if (old && old.name !== c.name)
@@ -48,7 +56,7 @@ export function buildTimelineEvents(before: Snapshot, after: Snapshot): Timeline
   }
   for (const c of before.containers) {
     if (!newContainers.has(c.id))
-      events.push({ at, pid: null, containerId: c.id, id: `${at}:c-:${c.id}`, kind: 'container-removed', text: `container ${c.name} removed` });
+      events.push({ at, pid: null, containerId: c.id, runtime: true, id: `${at}:c-:${c.id}`, kind: 'container-removed', text: `container ${c.name} removed` });
   }
   const oldProcesses = new Map(before.processes.map((p) => [p.pid, p]));
   const alive = new Map(after.processes.map((p) => [p.pid, p]));
@@ -64,11 +72,20 @@ export function buildTimelineEvents(before: Snapshot, after: Snapshot): Timeline
         id: `${at}:${kind}:${p.pid}:${p.startTime}`,
         pid: kind === 'process-born' ? p.pid : null,
         containerId: p.containerId,
+        runtime: p.containerId !== null || p.role !== null,
         text: `${processText(p, containers)} ${verb}`,
       });
     }
     if (list.length > MAX_PROCESS_EVENTS) {
-      events.push({ at, kind, id: `${at}:${kind}:more`, pid: null, containerId: null, text: `…and ${list.length - MAX_PROCESS_EVENTS} more ${verb}` });
+      events.push({
+        at,
+        kind,
+        id: `${at}:${kind}:more`,
+        pid: null,
+        containerId: null,
+        runtime: false,
+        text: `…and ${list.length - MAX_PROCESS_EVENTS} more ${verb}`,
+      });
     }
   };
   summarise(born, 'process-born', 'started', newContainers);
@@ -86,6 +103,7 @@ export function buildTimelineEvents(before: Snapshot, after: Snapshot): Timeline
       id: `${at}:exec:${p.pid}:${p.name}`,
       pid: p.pid,
       containerId: p.containerId,
+      runtime: p.containerId !== null || p.role !== null,
       text: `${old?.name}(${p.pid}) → ${processText(p, newContainers)}`,
     });
   }

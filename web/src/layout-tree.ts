@@ -1,37 +1,45 @@
-import { hierarchy, tree } from 'd3-hierarchy';
 import type { ContainerInfo, ProcessInfo, TreeNode } from '@proclens/shared';
 import { buildNodeLabel, measureNodeLabel } from './node-label.ts';
-import type { NodeLabel } from './node-label.ts';
+import type { MeasureText, NodeLabel } from './node-label.ts';
 import { rollupOf } from './rollup.ts';
 import type { Rollup } from './rollup.ts';
 
-/** Vertical distance between sibling rows, in px. */
-export const ROW_HEIGHT = 26;
-/** Columns are as wide as their widest label, within these bounds. */
-const MIN_COLUMN = 110;
-const MAX_COLUMN = 480;
-const COLUMN_GAP = 36;
 /** Like `pstree`, this many identical leaf siblings or more are drawn as one `4*[sleep]` node. */
 export const COMPACT_MIN = 2;
+/** A group this big or smaller may open in place; a bigger one is listed in the side pane instead. */
+export const GROUP_INLINE_MAX = 8;
+/** Label widths are rounded up to this, so a thread count going from 9 to 10 moves nothing. */
+const WIDTH_STEP = 8;
+
+export type LayoutMode = 'wide' | 'stacked';
 
 export interface LaidOutNode {
-  /** `pid` for a process node, `g:<parent>:<name>` for a compacted group. */
+  /** `pid` for a process node, `g:<parent>:<container>:<name>` for a compacted group, `others` for the Docker focus's fold. */
   key: string;
-  /** The process drawn, or a group's first member. */
+  kind: 'process' | 'group' | 'others';
+  /** The process drawn, a group's first member, or the first process the `others` node stands for. */
   process: ProcessInfo;
-  /** For a compacted group: every member's pid. */
+  /** For a compacted group: the pids it draws. */
   group: number[] | null;
+  /** For the `others` node: how many processes it stands for. */
+  count: number;
   label: NodeLabel;
-  /** Approximate drawn width of the label: links to children start after it. */
+  /** Drawn width of the label (its widest line), from the circle's centre. */
   labelWidth: number;
+  /** 2 when the label is wrapped: what is said about the process goes on a second line. */
+  lines: 1 | 2;
   x: number;
   y: number;
+  /** Levels below the tree's roots. */
+  depth: number;
   /** Totals of what a folded node hides, or of a group's members; null when nothing is hidden. */
   hidden: Rollup | null;
   childCount: number;
   /** The link to its parent is a runtime (logical) link, not the kernel's. */
   logical: boolean;
   parentPid: number | null;
+  /** It has exited and is drawn fading out. */
+  departing: boolean;
 }
 
 export interface LaidOutLink {
@@ -43,106 +51,248 @@ export interface LaidOutLink {
 export interface TreeLayout {
   nodes: LaidOutNode[];
   links: LaidOutLink[];
+  /** Everything drawn, labels included. */
   bounds: { minX: number; maxX: number; minY: number; maxY: number };
-  /** Width of the last column, for fitting the view. */
-  lastColumnWidth: number;
+  /** Every member of every compacted group, by group key (members drawn on their own included). */
+  groups: ReadonlyMap<string, number[]>;
+  /** The node that draws each pid (a process's own, or its group's). */
+  byPid: ReadonlyMap<number, LaidOutNode>;
+  mode: LayoutMode;
+  rowHeight: number;
 }
 
 export interface LayoutOptions {
   containers: ReadonlyMap<string, ContainerInfo>;
   /** Folded processes: their subtrees are hidden. */
   collapsed: ReadonlySet<number>;
-  /** Group keys the user opened, and pids that must stay visible (selection, highlight, search). */
+  /** Small groups the user opened in place. */
   expandedGroups: ReadonlySet<string>;
+  /** Small groups holding one of these open (a highlighted container's members, search matches). */
   keepVisible: ReadonlySet<number>;
-  /** Glyph width multiplier (workshop mode draws larger type). */
-  textScale: number;
+  /** Drawn as their own node even out of a big group (the selection). */
+  pinned: ReadonlySet<number>;
+  /** Drawn before their siblings, with their ancestors: the framed chain then reads as one run. */
+  first: ReadonlySet<number>;
+  /** The Docker focus: only these and their ancestors are drawn; the rest is one `+N other processes` node. */
+  focus: ReadonlySet<number> | null;
+  /** Processes that have exited and are drawn fading out. */
+  departing: ReadonlySet<number>;
+  /**
+   * `wide`: like pstree, a parent on its first child's row and children right after its label.
+   * `stacked`: one process per row, children indented below (for narrow screens and big type).
+   */
+  mode: LayoutMode;
+  measure: MeasureText;
+  rowHeight: number;
+  /** Stacked only: labels wider than this go on two lines. */
+  wrapAt: number | null;
 }
 
-type Item = { node: TreeNode; group: TreeNode[] | null; children: Item[] } | { node: null; group: null; children: Item[] };
+type Item =
+  | { kind: 'process'; node: TreeNode; children: Item[]; keptChildren: number; hiddenChildren: TreeNode[] }
+  | { kind: 'group'; node: TreeNode; members: TreeNode[]; key: string }
+  | { kind: 'others'; count: number; process: ProcessInfo };
 
-export function groupKey(parentPid: number, name: string, containerId: string | null): string {
-  return `g:${parentPid}:${containerId ?? ''}:${name}`;
+export function groupKey(parentPid: number, name: string, containerId: string | null, departing = false): string {
+  return `g:${parentPid}:${containerId ?? ''}:${name}${departing ? ':gone' : ''}`;
 }
 
-/** Children, with identical leaves folded into groups as `pstree` does. */
-function childItems(parent: TreeNode, options: LayoutOptions): Item[] {
-  const items: Item[] = [];
-  const leaves = new Map<string, TreeNode[]>();
-  for (const child of parent.children) {
-    if (child.children.length > 0) {
-      items.push(toItem(child, options));
-      continue;
+/** Per node: whether it is in `set` or has a descendant in it. */
+function markAncestry(roots: readonly TreeNode[], set: ReadonlySet<number>): Set<TreeNode> {
+  const marked = new Set<TreeNode>();
+  const stack: Array<{ node: TreeNode; done: boolean }> = roots.map((node) => ({ node, done: false }));
+  while (stack.length > 0) {
+    const top = stack.pop() as { node: TreeNode; done: boolean };
+    if (!top.done) {
+      stack.push({ node: top.node, done: true });
+      for (const child of top.node.children) stack.push({ node: child, done: false });
+    } else if (set.has(top.node.process.pid) || top.node.children.some((c) => marked.has(c))) {
+      marked.add(top.node);
     }
-    const key = groupKey(parent.process?.pid ?? 0, child.process.name, child.process.containerId);
-    leaves.set(key, [...(leaves.get(key) ?? []), child]);
   }
-  for (const [key, members] of leaves) {
-    const open = members.length < COMPACT_MIN || options.expandedGroups.has(key) || members.some((m) => options.keepVisible.has(m.process.pid));
-    if (open) items.push(...members.map((m) => toItem(m, options)));
-    else items.push({ node: members[0] as TreeNode, group: members, children: [] });
-  }
-  return items.sort((a, b) => (a.node?.process.pid ?? 0) - (b.node?.process.pid ?? 0));
+  return marked;
 }
 
-function toItem(node: TreeNode, options: LayoutOptions): Item {
-  return { node, group: null, children: options.collapsed.has(node.process.pid) ? [] : childItems(node, options) };
+function countAll(nodes: readonly TreeNode[]): number {
+  let n = 0;
+  const stack = [...nodes];
+  while (stack.length > 0) {
+    const node = stack.pop() as TreeNode;
+    n++;
+    stack.push(...node.children);
+  }
+  return n;
+}
+
+class ItemBuilder {
+  readonly groups = new Map<string, number[]>();
+  readonly kept: Set<TreeNode> | null;
+  readonly early: Set<TreeNode>;
+  othersCount = 0;
+  othersFirst: ProcessInfo | null = null;
+
+  constructor(
+    roots: readonly TreeNode[],
+    private readonly options: LayoutOptions,
+  ) {
+    this.kept = options.focus ? markAncestry(roots, new Set([...options.focus, ...options.pinned])) : null;
+    this.early = markAncestry(roots, options.first);
+  }
+
+  /** Children of a node as drawn: focused, folded, compacted, the chain first. */
+  children(parentPid: number, all: readonly TreeNode[]): { items: Item[]; kept: TreeNode[] } {
+    const kept = this.kept ? all.filter((c) => this.kept?.has(c)) : [...all];
+    if (this.kept && kept.length < all.length) {
+      const dropped = all.filter((c) => !this.kept?.has(c));
+      this.othersCount += countAll(dropped);
+      this.othersFirst ??= dropped[0]?.process ?? null;
+    }
+    const items: Item[] = [];
+    const leaves = new Map<string, TreeNode[]>();
+    for (const child of kept) {
+      if (child.children.length > 0) items.push(this.item(child));
+      else {
+        const key = groupKey(parentPid, child.process.name, child.process.containerId, this.options.departing.has(child.process.pid));
+        leaves.set(key, [...(leaves.get(key) ?? []), child]);
+      }
+    }
+    for (const [key, members] of leaves) items.push(...this.compact(key, members));
+    const rank = (item: Item): number => (item.kind !== 'others' && this.early.has(item.node) ? 0 : 1);
+    const pidOf = (item: Item): number => (item.kind === 'others' ? Infinity : item.node.process.pid);
+    items.sort((a, b) => rank(a) - rank(b) || pidOf(a) - pidOf(b));
+    return { items, kept };
+  }
+
+  private compact(key: string, members: TreeNode[]): Item[] {
+    const { expandedGroups, keepVisible, pinned } = this.options;
+    if (members.length < COMPACT_MIN) return members.map((m) => this.item(m));
+    this.groups.set(
+      key,
+      members.map((m) => m.process.pid),
+    );
+    const small = members.length <= GROUP_INLINE_MAX;
+    if (small && (expandedGroups.has(key) || members.some((m) => keepVisible.has(m.process.pid)))) return members.map((m) => this.item(m));
+    // A big group never opens in place: only the selected member steps out of it.
+    const out = members.filter((m) => pinned.has(m.process.pid));
+    const rest = members.filter((m) => !pinned.has(m.process.pid));
+    const items = out.map((m) => this.item(m));
+    if (rest.length >= COMPACT_MIN) items.push({ kind: 'group', node: rest[0] as TreeNode, members: rest, key });
+    else items.push(...rest.map((m) => this.item(m)));
+    return items;
+  }
+
+  item(node: TreeNode): Item {
+    const folded = this.options.collapsed.has(node.process.pid);
+    const { items, kept } = folded
+      ? { items: [], kept: this.kept ? node.children.filter((c) => this.kept?.has(c)) : node.children }
+      : this.children(node.process.pid, node.children);
+    return { kind: 'process', node, children: items, keptChildren: kept.length, hiddenChildren: folded ? kept : [] };
+  }
 }
 
 /**
- * Lays out the forest left to right with d3's tidy tree: folded nodes hide their subtrees,
- * identical leaf siblings are compacted, and each column is as wide as its widest label. Pure.
+ * Lays out the forest, pure: folded nodes hide their subtrees, identical leaf siblings are
+ * compacted (big groups never open in place), the Docker focus folds the rest into one node, and
+ * the framed chain comes first among its siblings so that it reads as one run. Positions depend
+ * only on a node's ancestors and the rows above it, never on unrelated columns.
  */
 export function layoutTree(roots: readonly TreeNode[], options: LayoutOptions): TreeLayout {
-  // A virtual root joins the forest (pid 1, kthreadd, and any orphans) into one tree.
-  const virtualRoot: TreeNode = { process: null as unknown as ProcessInfo, children: [...roots], logical: false };
-  const root = hierarchy<Item>({ node: null, group: null, children: childItems(virtualRoot, options) }, (d) => d.children);
-  tree<Item>().nodeSize([ROW_HEIGHT, 1])(root);
-
-  const drafts = new Map<Item, Omit<LaidOutNode, 'x' | 'y' | 'parentPid' | 'labelWidth'> & { depth: number; width: number }>();
-  const widths: number[] = [];
-  root.each((d) => {
-    const { node, group } = d.data;
-    if (!node) return;
-    const folded = options.collapsed.has(node.process.pid) && node.children.length > 0;
-    const hidden = group ? rollupOf(group) : folded ? rollupOf(node.children) : null;
-    const label = buildNodeLabel(node.process, options.containers, node.logical, group?.length ?? null);
-    const width = measureNodeLabel(label, hidden) * options.textScale;
-    drafts.set(d.data, {
-      key: group ? groupKey(d.parent?.data.node?.process.pid ?? 0, node.process.name, node.process.containerId) : String(node.process.pid),
-      process: node.process,
-      group: group ? group.map((g) => g.process.pid) : null,
-      label,
-      hidden,
-      childCount: group ? 0 : node.children.length,
-      logical: node.logical,
-      depth: d.depth,
-      width,
-    });
-    widths[d.depth - 1] = Math.max(widths[d.depth - 1] ?? 0, Math.min(MAX_COLUMN, Math.max(MIN_COLUMN, width + COLUMN_GAP)));
-  });
-  const columnX = [0];
-  for (const w of widths) columnX.push((columnX[columnX.length - 1] ?? 0) + w);
-
+  const builder = new ItemBuilder(roots, options);
+  const top = builder.children(0, roots).items;
+  if (builder.othersCount > 0 && builder.othersFirst) {
+    const others: Item = { kind: 'others', count: builder.othersCount, process: builder.othersFirst };
+    const host = top[0];
+    // Under init when init is drawn: "init → … +N other processes".
+    if (host?.kind === 'process') host.children.push(others);
+    else top.push(others);
+  }
+  const { rowHeight, mode } = options;
+  const gap = Math.round(rowHeight * 1.1);
+  const indent = Math.round(rowHeight * 0.9);
   const nodes: LaidOutNode[] = [];
-  const byItem = new Map<Item, LaidOutNode>();
   const links: LaidOutLink[] = [];
-  const bounds = { minX: Infinity, maxX: -Infinity, minY: Infinity, maxY: -Infinity };
-  root.each((d) => {
-    const draft = drafts.get(d.data);
-    if (!draft) return;
-    const { depth, width, ...rest } = draft;
-    const parent = d.parent ? byItem.get(d.parent.data) : undefined;
-    // d3 lays trees out top-down: swap axes for a left-to-right tree.
-    const laid: LaidOutNode = { ...rest, labelWidth: width, x: columnX[depth - 1] ?? 0, y: d.x ?? 0, parentPid: parent?.process.pid ?? null };
-    byItem.set(d.data, laid);
+  const byPid = new Map<number, LaidOutNode>();
+  let cursor = 0;
+
+  const build = (item: Item, x: number, parent: LaidOutNode | null): LaidOutNode => {
+    const laid = buildNode(item, x, parent, options);
+    laid.depth = parent ? parent.depth + 1 : 0;
     nodes.push(laid);
-    bounds.minX = Math.min(bounds.minX, laid.x);
-    bounds.maxX = Math.max(bounds.maxX, laid.x);
-    bounds.minY = Math.min(bounds.minY, laid.y);
-    bounds.maxY = Math.max(bounds.maxY, laid.y);
+    if (laid.group) for (const pid of laid.group) byPid.set(pid, laid);
+    else if (laid.kind === 'process') byPid.set(laid.process.pid, laid);
     if (parent) links.push({ source: parent, target: laid, logical: laid.logical });
-  });
+    return laid;
+  };
+  const placeWide = (item: Item, x: number, parent: LaidOutNode | null): LaidOutNode => {
+    const laid = build(item, x, parent);
+    const children = item.kind === 'process' ? item.children : [];
+    if (children.length === 0) {
+      laid.y = cursor + rowHeight / 2;
+      cursor += rowHeight;
+    }
+    const childX = x + laid.labelWidth + gap;
+    children.forEach((child, i) => {
+      const placed = placeWide(child, childX, laid);
+      if (i === 0) laid.y = placed.y;
+    });
+    return laid;
+  };
+  const placeStacked = (item: Item, x: number, parent: LaidOutNode | null): LaidOutNode => {
+    const laid = build(item, x, parent);
+    laid.y = cursor + rowHeight / 2;
+    cursor += rowHeight * laid.lines;
+    if (item.kind === 'process') for (const child of item.children) placeStacked(child, x + indent, laid);
+    return laid;
+  };
+  for (const item of top) (mode === 'wide' ? placeWide : placeStacked)(item, 0, null);
+
+  const bounds = { minX: Infinity, maxX: -Infinity, minY: Infinity, maxY: -Infinity };
+  for (const n of nodes) {
+    bounds.minX = Math.min(bounds.minX, n.x - rowHeight / 2);
+    bounds.maxX = Math.max(bounds.maxX, n.x + n.labelWidth);
+    bounds.minY = Math.min(bounds.minY, n.y - rowHeight / 2);
+    bounds.maxY = Math.max(bounds.maxY, n.y + rowHeight * (n.lines - 0.5));
+  }
   if (nodes.length === 0) Object.assign(bounds, { minX: 0, maxX: 0, minY: 0, maxY: 0 });
-  return { nodes, links, bounds, lastColumnWidth: widths[widths.length - 1] ?? 0 };
+  return { nodes, links, bounds, groups: builder.groups, byPid, mode, rowHeight };
+}
+
+function buildNode(item: Item, x: number, parent: LaidOutNode | null, options: LayoutOptions): LaidOutNode {
+  const parentPid = parent?.process.pid ?? null;
+  if (item.kind === 'others') {
+    const label: NodeLabel = { name: `+${item.count} other processes`, pid: '', threads: null, tag: null, kernelNote: null, namespaces: null, exit: null };
+    const width = measureNodeLabel(label, null, options.measure).oneLine;
+    const common = { x, y: 0, depth: 0, hidden: null, childCount: 0, logical: false, parentPid, departing: false, lines: 1 as const };
+    return { ...common, key: 'others', kind: 'others', process: item.process, group: null, count: item.count, label, labelWidth: roundUp(width) };
+  }
+  const node = item.node;
+  const departing = options.departing.has(node.process.pid);
+  const group = item.kind === 'group' ? item.members : null;
+  const folded = item.kind === 'process' && item.hiddenChildren.length > 0;
+  const hidden = group ? rollupOf(group) : folded ? rollupOf(item.hiddenChildren) : null;
+  const label = buildNodeLabel(node.process, options.containers, node.logical, group?.length ?? null, departing);
+  const size = measureNodeLabel(label, hidden, options.measure);
+  const wrap = options.mode === 'stacked' && options.wrapAt !== null && size.second > 0 && size.oneLine > options.wrapAt;
+  return {
+    key: item.kind === 'group' ? item.key : String(node.process.pid),
+    kind: item.kind,
+    process: node.process,
+    group: group ? group.map((g) => g.process.pid) : null,
+    count: group ? group.length : 1,
+    label,
+    labelWidth: roundUp(wrap ? Math.max(size.first, size.second) : size.oneLine),
+    lines: wrap ? 2 : 1,
+    x,
+    y: 0,
+    depth: 0,
+    hidden,
+    childCount: item.kind === 'process' ? item.keptChildren : 0,
+    logical: node.logical,
+    parentPid,
+    departing,
+  };
+}
+
+function roundUp(width: number): number {
+  return Math.ceil(width / WIDTH_STEP) * WIDTH_STEP;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildNodeLabel, measureNodeLabel, printable } from './node-label.ts';
+import { buildNodeLabel, measureNodeLabel, monospaceMeasure, printable } from './node-label.ts';
 import { DB, containers, host, proc } from './test-processes.ts';
 
 describe('buildNodeLabel', () => {
@@ -17,6 +17,11 @@ describe('buildNodeLabel', () => {
     expect(buildNodeLabel(proc(22, 20, { name: 'sleep', containerId: DB }), containers, false, 3)).toMatchObject({ name: '3*[sleep]', pid: '' });
   });
 
+  it('buildNodeLabel gives a departing container init the container’s exit code', () => {
+    const stopped = new Map([[DB, { ...(containers.get(DB) as never as object), pid: 21, exitCode: 137 }]]) as never;
+    expect(buildNodeLabel(host[4] ?? proc(0, 0), stopped, false, null, true).exit).toBe(' exited (137)');
+  });
+
   it('printable escapes control characters in a kernel name', () => {
     expect(printable('a\nb\u0001')).toBe('a\\nb\\x01');
   });
@@ -24,6 +29,7 @@ describe('buildNodeLabel', () => {
   it('measureNodeLabel grows with the text', () => {
     const short = buildNodeLabel(proc(5, 1, { name: 'sh' }), containers, false, null);
     const long = buildNodeLabel(proc(5, 1, { name: 'a-much-longer-name' }), containers, false, null);
-    expect(measureNodeLabel(long, null)).toBeGreaterThan(measureNodeLabel(short, null));
+    const measure = monospaceMeasure(7);
+    expect(measureNodeLabel(long, null, measure).oneLine).toBeGreaterThan(measureNodeLabel(short, null, measure).oneLine);
   });
 });

@@ -5,8 +5,8 @@ import { roleLabel } from './runtime-roles.ts';
 
 /** The longest tag drawn beside a node; longer container names are cut with an ellipsis. */
 const MAX_TAG = 28;
-/** Average glyph width at the tree's font size, for sizing columns without measuring text. */
-const CHAR_PX = 7.3;
+/** Room for the circle before the text starts (the text's `x`). */
+export const LABEL_X = 11;
 
 export interface NodeLabel {
   /** `redis-server`, or `4*[sleep]` for a compacted group. */
@@ -18,7 +18,15 @@ export interface NodeLabel {
   kernelNote: string | null;
   /** Namespaces it entered, as `pstree -S` marks them. */
   namespaces: string | null;
+  /** For a process that has just exited: ` exited`, or ` exited (137)` when its container says. */
+  exit: string | null;
 }
+
+/**
+ * Width of a piece of label text in tree units (CSS px at zoom 1). `small`: the secondary parts
+ * (threads, tags, badges), which some themes draw in a smaller type.
+ */
+export type MeasureText = (text: string, small: boolean) => number;
 
 function cut(text: string): string {
   return text.length > MAX_TAG ? `${text.slice(0, MAX_TAG - 1)}…` : text;
@@ -31,12 +39,20 @@ export function printable(name: string): string {
 }
 
 /** What a tree node says about its process (or group of identical processes). Pure. */
-export function buildNodeLabel(p: ProcessInfo, containers: ReadonlyMap<string, ContainerInfo>, logical: boolean, groupSize: number | null): NodeLabel {
+export function buildNodeLabel(
+  p: ProcessInfo,
+  containers: ReadonlyMap<string, ContainerInfo>,
+  logical: boolean,
+  groupSize: number | null,
+  departing = false,
+): NodeLabel {
   const container = p.containerId ? containers.get(p.containerId) : undefined;
   const shimFor = p.shimOf ? containers.get(p.shimOf) : undefined;
   const roleTag = p.role === 'shim' || p.role === 'docker-init' || p.role === 'docker-proxy' || p.role === 'conmon' ? roleLabel(p.role) : null;
   const tag = container ? container.name : p.containerId ? p.containerId.slice(0, 12) : shimFor ? `shim of ${shimFor.name}` : roleTag;
   const name = printable(p.name);
+  // The container's exit code belongs to its init process.
+  const exitCode = departing && container && container.pid === p.pid && container.exitCode !== null ? container.exitCode : null;
   return {
     name: groupSize ? `${groupSize}*[${name}]` : name,
     pid: groupSize ? '' : `(${p.pid})`,
@@ -44,11 +60,30 @@ export function buildNodeLabel(p: ProcessInfo, containers: ReadonlyMap<string, C
     tag: tag ? ` ${cut(tag)}` : null,
     kernelNote: logical ? ` ppid ${p.ppid}` : null,
     namespaces: p.newNamespaces.length > 0 ? ` ⟨${p.newNamespaces.join(',')}⟩` : null,
+    exit: departing ? (exitCode === null ? ' exited' : ` exited (${exitCode})`) : null,
   };
 }
 
-/** Approximate drawn width in px at text scale 1. */
-export function measureNodeLabel(label: NodeLabel, hidden: Rollup | null): number {
-  const parts = [label.name, label.pid, label.threads, label.tag, label.kernelNote, label.namespaces, hidden ? formatRollup(hidden) : null];
-  return 16 + parts.reduce((n, part) => n + (part?.length ?? 0), 0) * CHAR_PX;
+/** The label's two halves: what names the process, and what is said about it (a second line when wrapped). */
+export function labelLines(label: NodeLabel, hidden: Rollup | null): { first: Array<[string, boolean]>; second: Array<[string, boolean]> } {
+  const first: Array<[string, boolean]> = [[label.name + label.pid, false]];
+  if (label.threads) first.push([label.threads, true]);
+  if (hidden) first.push([formatRollup(hidden), false]);
+  const second: Array<[string, boolean]> = [];
+  for (const part of [label.namespaces, label.tag, label.kernelNote, label.exit]) if (part) second.push([part, true]);
+  return { first, second };
+}
+
+/** Drawn widths of the label on one line, and of each line when wrapped, from the circle's centre. */
+export function measureNodeLabel(label: NodeLabel, hidden: Rollup | null, measure: MeasureText): { oneLine: number; first: number; second: number } {
+  const { first, second } = labelLines(label, hidden);
+  const sum = (parts: Array<[string, boolean]>): number => parts.reduce((n, [text, small]) => n + measure(text, small), 0);
+  const a = sum(first);
+  const b = sum(second);
+  return { oneLine: LABEL_X + a + b, first: LABEL_X + a, second: b === 0 ? 0 : LABEL_X + b };
+}
+
+/** A measure for tests and Node: every glyph the same width. */
+export function monospaceMeasure(px: number, smallPx = px): MeasureText {
+  return (text, small) => text.length * (small ? smallPx : px);
 }

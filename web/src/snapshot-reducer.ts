@@ -1,10 +1,21 @@
 import { PROTOCOL_VERSION, applyDiff } from '@proclens/shared';
-import type { ServerMessage, Snapshot } from '@proclens/shared';
+import type { ContainerInfo, ProcessInfo, ServerMessage, Snapshot } from '@proclens/shared';
 import { buildTimelineEvents } from './build-timeline-events.ts';
 import type { TimelineEvent } from './build-timeline-events.ts';
 
-/** The timeline keeps this many events, newest first. */
-const TIMELINE_LENGTH = 200;
+/** The timeline keeps this many process events, newest first. */
+const PROCESS_EVENTS = 200;
+/** And this many container events, apart: process churn never pushes a container's start out. */
+const CONTAINER_EVENTS = 100;
+/** How long an exited process or a removed container stays on screen, fading (ms). */
+export const FADE_MS = 2500;
+
+/** Something that has just left, kept a moment so it can fade out rather than vanish. */
+export interface Departed<T> {
+  item: T;
+  /** When this page learnt it had gone (its own clock, ms). */
+  at: number;
+}
 
 export interface StreamState {
   snapshot: Snapshot | null;
@@ -13,13 +24,28 @@ export interface StreamState {
   /** Set when a sequence gap was seen: the socket owner asks for a resync. */
   needsResync: boolean;
   error: string | null;
-  /** What happened since the page opened, newest first. */
-  events: TimelineEvent[];
+  /** What happened to containers since the page opened, newest first. */
+  containerEvents: TimelineEvent[];
+  /** What happened to processes, newest first. */
+  processEvents: TimelineEvent[];
+  departedProcesses: Departed<ProcessInfo>[];
+  departedContainers: Departed<ContainerInfo>[];
 }
 
-export type StreamEvent = { kind: 'message'; message: ServerMessage } | { kind: 'open' } | { kind: 'closed' };
+/** `at`: when the message arrived, by this page's clock. */
+export type StreamEvent = { kind: 'message'; message: ServerMessage; at: number } | { kind: 'open' } | { kind: 'closed' };
 
-export const initialStreamState: StreamState = { snapshot: null, seq: -1, connection: 'connecting', needsResync: false, error: null, events: [] };
+export const initialStreamState: StreamState = {
+  snapshot: null,
+  seq: -1,
+  connection: 'connecting',
+  needsResync: false,
+  error: null,
+  containerEvents: [],
+  processEvents: [],
+  departedProcesses: [],
+  departedContainers: [],
+};
 
 /** The one reducer of server messages. Pure. */
 export function reduceStream(state: StreamState, event: StreamEvent): StreamState {
@@ -29,29 +55,28 @@ export function reduceStream(state: StreamState, event: StreamEvent): StreamStat
     case 'closed':
       return { ...state, connection: 'reconnecting', needsResync: false };
     case 'message':
-      return reduceMessage(state, event.message);
+      return reduceMessage(state, event.message, event.at);
     default:
       return assertNever(event);
   }
 }
 
-function reduceMessage(state: StreamState, message: ServerMessage): StreamState {
+function reduceMessage(state: StreamState, message: ServerMessage, at: number): StreamState {
   switch (message.type) {
     case 'snapshot':
       if (message.protocol !== PROTOCOL_VERSION) return { ...state, error: `server speaks protocol ${String(message.protocol)}` };
       // After a resync or a reconnect, what changed meanwhile still belongs on the timeline.
       return {
-        ...state,
+        ...withChange(state, state.snapshot, message.snapshot, at),
         snapshot: message.snapshot,
         seq: message.seq,
         needsResync: false,
         error: null,
-        events: state.snapshot ? withEvents(state.events, state.snapshot, message.snapshot) : state.events,
       };
     case 'diff': {
       if (!state.snapshot || message.seq !== state.seq + 1) return { ...state, needsResync: true };
       const snapshot = applyDiff(state.snapshot, message.diff);
-      return { ...state, snapshot, seq: message.seq, events: withEvents(state.events, state.snapshot, snapshot) };
+      return { ...withChange(state, state.snapshot, snapshot, at), snapshot, seq: message.seq };
     }
     case 'error':
       return { ...state, error: message.message };
@@ -60,9 +85,40 @@ function reduceMessage(state: StreamState, message: ServerMessage): StreamState 
   }
 }
 
-function withEvents(events: TimelineEvent[], before: Snapshot, after: Snapshot): TimelineEvent[] {
-  const fresh = buildTimelineEvents(before, after);
-  return fresh.length === 0 ? events : [...fresh.reverse(), ...events].slice(0, TIMELINE_LENGTH);
+/** Timeline events and departures between two snapshots. */
+function withChange(state: StreamState, before: Snapshot | null, after: Snapshot, at: number): StreamState {
+  if (!before) return state;
+  const fresh = buildTimelineEvents(before, after)
+    .reverse()
+    .map((e) => ({ ...e, seenAt: at }));
+  const containerEvents = fresh.filter((e) => e.kind.startsWith('container-'));
+  const processEvents = fresh.filter((e) => !e.kind.startsWith('container-'));
+  const live = new Set(after.processes.map((p) => p.pid));
+  const liveContainers = new Set(after.containers.map((c) => c.id));
+  return {
+    ...state,
+    containerEvents: containerEvents.length ? [...containerEvents, ...state.containerEvents].slice(0, CONTAINER_EVENTS) : state.containerEvents,
+    processEvents: processEvents.length ? [...processEvents, ...state.processEvents].slice(0, PROCESS_EVENTS) : state.processEvents,
+    departedProcesses: departures(
+      state.departedProcesses,
+      before.processes.filter((p) => !live.has(p.pid) && !p.kernelThread),
+      at,
+      (p) => live.has(p.pid),
+    ),
+    departedContainers: departures(
+      state.departedContainers,
+      before.containers.filter((c) => !liveContainers.has(c.id)),
+      at,
+      (c) => liveContainers.has(c.id),
+    ),
+  };
+}
+
+/** The departed list after `gone` left at `at`: old entries expire, and anything back (a reused pid) is dropped. */
+function departures<T>(list: readonly Departed<T>[], gone: readonly T[], at: number, back: (item: T) => boolean): Departed<T>[] {
+  const kept = list.filter((d) => at - d.at < FADE_MS && !back(d.item));
+  if (gone.length === 0 && kept.length === list.length) return list as Departed<T>[];
+  return [...kept, ...gone.map((item) => ({ item, at }))];
 }
 
 function assertNever(value: never): never {

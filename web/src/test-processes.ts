@@ -1,5 +1,7 @@
 import { testContainer, testProcess, testSnapshot } from '@proclens/shared/testing';
 import type { ProcessInfo } from '@proclens/shared';
+import type { LayoutOptions } from './layout-tree.ts';
+import { monospaceMeasure } from './node-label.ts';
 
 /** Like `testProcess`, with a command line, so search has something to find. */
 export function proc(pid: number, ppid: number, extra: Partial<ProcessInfo> = {}): ProcessInfo {
@@ -22,3 +24,22 @@ export const host = [
 ];
 export const db = testContainer(DB, 'db', [21, 22, 23, 24]);
 export const containers = new Map([[DB, db]]);
+
+/** Layout options for tests: nothing folded, focused or pinned; every glyph 7 px wide, rows 24 px. */
+export function layoutOptions(extra: Partial<LayoutOptions> = {}): LayoutOptions {
+  return {
+    containers,
+    collapsed: new Set(),
+    expandedGroups: new Set(),
+    keepVisible: new Set(),
+    pinned: new Set(),
+    first: new Set(),
+    focus: null,
+    departing: new Set(),
+    mode: 'wide',
+    measure: monospaceMeasure(7, 6),
+    rowHeight: 24,
+    wrapAt: null,
+    ...extra,
+  };
+}

@@ -27,7 +27,7 @@ export function useSnapshotStream(): StreamState {
       socket.onmessage = (event: MessageEvent<unknown>) => {
         if (typeof event.data !== 'string') return;
         const parsed = parseServerMessage(event.data);
-        if (parsed.ok) dispatch({ kind: 'message', message: parsed.value });
+        if (parsed.ok) dispatch({ kind: 'message', message: parsed.value, at: Date.now() });
         else console.warn('proclens: dropped an invalid server message:', parsed.error);
       };
       socket.onclose = () => {

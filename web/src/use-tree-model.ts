@@ -1,16 +1,21 @@
 import { useMemo } from 'react';
 import { buildTree } from '@proclens/shared';
 import type { ContainerInfo, ProcessInfo, Snapshot, TreeNode } from '@proclens/shared';
+import { buildFrameChain } from './build-frame-chain.ts';
+import { FRAME_MARGIN, buildFrameBox, chainNodes } from './frame-box.ts';
 import { buildHighlight } from './highlight.ts';
 import type { Highlight } from './highlight.ts';
 import { layoutTree } from './layout-tree.ts';
-import type { TreeLayout } from './layout-tree.ts';
+import type { LayoutOptions, TreeLayout } from './layout-tree.ts';
 import { searchProcesses } from './search-processes.ts';
 import type { SearchResult } from './search-processes.ts';
+import { buildCanvasMeasure, treeType } from './tree-type.ts';
+import type { TreeType } from './tree-type.ts';
 import type { ViewState } from './view-state.ts';
 
 const NO_PROCESSES: ProcessInfo[] = [];
 const NO_CONTAINERS: ContainerInfo[] = [];
+const MEASURES = new Map<boolean, ReturnType<typeof buildCanvasMeasure>>();
 
 /** What the page draws, derived from the server's snapshot and the view state. */
 export interface TreeModel {
@@ -28,17 +33,21 @@ export interface TreeModel {
   parents: ReadonlyMap<number, number>;
   layout: TreeLayout;
   highlight: Highlight | null;
+  /** The pids the camera frames; null for everything. */
+  chain: number[] | null;
+  type: TreeType;
 }
 
 function parentMap(roots: readonly TreeNode[]): Map<number, number> {
   const parents = new Map<number, number>();
-  const walk = (node: TreeNode): void => {
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const node = stack.pop() as TreeNode;
     for (const child of node.children) {
       parents.set(child.process.pid, node.process.pid);
-      walk(child);
+      stack.push(child);
     }
-  };
-  roots.forEach(walk);
+  }
   return parents;
 }
 
@@ -48,30 +57,86 @@ export function findContainer(containers: readonly ContainerInfo[], ref: string 
   return containers.find((c) => c.id === ref) ?? containers.find((c) => c.name === ref) ?? null;
 }
 
-export function useTreeModel(snapshot: Snapshot | null, state: ViewState): TreeModel {
-  const processes = snapshot?.processes ?? NO_PROCESSES;
+/** The wide layout, or the stacked one where the chain would not fit the area at readable size. */
+function layoutForArea(roots: readonly TreeNode[], options: LayoutOptions, chain: number[] | null, area: { width: number } | null, type: TreeType): TreeLayout {
+  const wide = layoutTree(roots, { ...options, mode: 'wide', wrapAt: null });
+  if (chain === null || area === null) return wide;
+  const box = buildFrameBox(wide, chain);
+  const room = (area.width - 2 * FRAME_MARGIN) / type.minScale;
+  if (!box || box.x1 - box.x0 <= room) return wide;
+  // Stacked, each level indents by about a row: labels wrap so that the deepest fits too.
+  const depths = chainNodes(wide, chain).map((n) => n.depth);
+  const span = (Math.max(...depths) - Math.min(...depths) + 1) * Math.round(type.rowHeight * 0.9);
+  return layoutTree(roots, { ...options, mode: 'stacked', wrapAt: Math.max(type.main * 12, room - span) });
+}
+
+export function useTreeModel(
+  snapshot: Snapshot | null,
+  departed: readonly ProcessInfo[],
+  state: ViewState,
+  area: { width: number; height: number } | null,
+): TreeModel {
+  const live = snapshot?.processes ?? NO_PROCESSES;
   const containers = snapshot?.containers ?? NO_CONTAINERS;
-  const { selection, query, view, kernelThreads, workshop } = state;
-  const byPid = useMemo(() => new Map(processes.map((p) => [p.pid, p])), [processes]);
+  const { selection, query, view, kernelThreads, workshop, dockerFocus, framing } = state;
+  const byPid = useMemo(() => new Map(live.map((p) => [p.pid, p])), [live]);
+  // Processes that just exited stay a moment, fading, unless their pid is already someone else's.
+  const ghosts = useMemo(() => departed.filter((p) => !byPid.has(p.pid)), [departed, byPid]);
+  const drawn = useMemo(() => (ghosts.length ? [...live, ...ghosts] : live), [live, ghosts]);
+  const departing = useMemo(() => new Set(ghosts.map((p) => p.pid)), [ghosts]);
   const containersById = useMemo(() => new Map(containers.map((c) => [c.id, c])), [containers]);
   const selectedContainer = useMemo(() => findContainer(containers, state.container), [containers, state.container]);
   const candidate = selection ? byPid.get(selection.pid) : undefined;
   const selectedProcess = candidate && (selection?.startTime === null || candidate.startTime === selection?.startTime) ? candidate : null;
-  const search = useMemo(() => searchProcesses(processes, containersById, query, kernelThreads), [processes, containersById, query, kernelThreads]);
+  const search = useMemo(() => searchProcesses(live, containersById, query, kernelThreads), [live, containersById, query, kernelThreads]);
   const matches = useMemo(() => new Set(search.pids), [search]);
   const selectedPid = selectedProcess?.pid ?? null;
-  const keepVisible = useMemo(
-    () => new Set([...(selectedContainer?.pids ?? []), ...search.pids, ...(selectedPid !== null ? [selectedPid] : [])]),
-    [selectedContainer, search, selectedPid],
-  );
-  const roots = useMemo(() => buildTree(processes, { view, showKernelThreads: kernelThreads }), [processes, view, kernelThreads]);
+  const roots = useMemo(() => buildTree(drawn, { view, showKernelThreads: kernelThreads }), [drawn, view, kernelThreads]);
   const parents = useMemo(() => parentMap(roots), [roots]);
-  const collapsed = useMemo(() => new Set(state.folded), [state.folded]);
-  const expandedGroups = useMemo(() => new Set(state.expandedGroups), [state.expandedGroups]);
+  const chain = useMemo(
+    () => buildFrameChain({ framing, process: selectedProcess, container: selectedContainer, containers, byPid, parents }),
+    [framing, selectedProcess, selectedContainer, containers, byPid, parents],
+  );
+  const type = treeType(workshop);
+  let measure = MEASURES.get(workshop);
+  if (!measure) MEASURES.set(workshop, (measure = buildCanvasMeasure(type)));
+  const options = useMemo((): LayoutOptions => {
+    const pinned = new Set(selectedPid !== null ? [selectedPid] : []);
+    return {
+      containers: containersById,
+      collapsed: new Set(state.folded),
+      expandedGroups: new Set(state.expandedGroups),
+      keepVisible: new Set([...(selectedContainer?.pids ?? []), ...search.pids, ...pinned]),
+      pinned,
+      first: new Set(chain ?? []),
+      focus: dockerFocus ? new Set(drawn.filter((p) => p.role !== null || p.containerId !== null || p.shimOf !== null).map((p) => p.pid)) : null,
+      departing,
+      mode: 'wide',
+      measure: measure,
+      rowHeight: type.rowHeight,
+      wrapAt: null,
+    };
+  }, [containersById, state.folded, state.expandedGroups, selectedContainer, search, selectedPid, chain, dockerFocus, drawn, departing, measure, type]);
+  const width = area?.width ?? null;
   const layout = useMemo(
-    () => layoutTree(roots, { containers: containersById, collapsed, expandedGroups, keepVisible, textScale: workshop ? 1.3 : 1 }),
-    [roots, containersById, collapsed, expandedGroups, keepVisible, workshop],
+    () => layoutForArea(roots, options, framing === 'everything' ? null : chain, width === null ? null : { width }, type),
+    [roots, options, framing, chain, width, type],
   );
   const highlight = useMemo(() => buildHighlight(selectedContainer, layout), [selectedContainer, layout]);
-  return { processes, containers, byPid, containersById, selectedContainer, selectedProcess, search, matches, roots, parents, layout, highlight };
+  return {
+    processes: live,
+    containers,
+    byPid,
+    containersById,
+    selectedContainer,
+    selectedProcess,
+    search,
+    matches,
+    roots,
+    parents,
+    layout,
+    highlight,
+    chain,
+    type,
+  };
 }

@@ -89,10 +89,8 @@ export type ViewAction =
   | {
       type: 'show-lesson-step';
       step: number;
-      container: string | null;
-      process: ProcessRef | null;
-      section: DetailSection | null;
-      query: string;
+      /** What the step shows (see lesson.ts). */
+      view: { container: string | null; process: ProcessRef | null; section: DetailSection | null; query: string; framing: Framing };
       unfold?: readonly number[];
     }
   /** Take another browser's state whole (follow the presenter, replay). */
@@ -193,17 +191,20 @@ export function reduceView(state: ViewState, action: ViewAction): ViewState {
     case 'set-lesson':
       return action.step === null ? { ...state, lessonStep: null, section: null } : { ...state, lessonStep: Math.max(0, action.step) };
     case 'show-lesson-step': {
+      const { view } = action;
       const next = {
         ...state,
         lessonStep: action.step,
-        container: action.container,
-        selection: action.process,
-        section: action.section,
-        query: action.query,
+        container: view.container,
+        selection: view.process,
+        section: view.section,
+        query: view.query,
         matchIndex: -1,
+        groupList: null,
         folded: without(state.folded, action.unfold),
       };
-      return { ...next, framing: action.process ? 'process' : fallbackFraming(next) };
+      const framingFits = (view.framing === 'process' && view.process) || (view.framing === 'container' && view.container) || view.framing === 'everything';
+      return { ...next, framing: framingFits ? view.framing : fallbackFraming(next) };
     }
     case 'replace':
       return action.state;
