@@ -33,12 +33,13 @@ export function App() {
   const area = useElementSize(canvasRef);
   const containersById = useMemo(() => new Map((snapshot?.containers ?? []).map((c) => [c.id, c])), [snapshot]);
   const byPid = useMemo(() => new Map((snapshot?.processes ?? []).map((p) => [p.pid, p])), [snapshot]);
-  const lifecycleAt = (at: number) => buildLifecycle(stream.containerEvents, stream.departedProcesses, stream.departedContainers, containersById, byPid, at);
+  const lifecycleAt = (at: number) => buildLifecycle(stream.containerEvents, stream.departedContainers, containersById, byPid, at);
   const now = useNow(250, (at) => lifecycleAt(at).changing);
   const lifecycle = lifecycleAt(now);
-  // The same ghosts from tick to tick are the same list, so the tree is not laid out again for nothing.
-  const ghostKey = lifecycle.departing.map((p) => `${p.pid}:${p.startTime}`).join(',');
-  const ghosts = useMemo(() => lifecycle.departing, [ghostKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Exited processes stay in the tree until the next message after their fade: expired ones are
+  // already transparent, and the tree is not laid out again on every tick of the clock.
+  const departed = stream.departedProcesses;
+  const ghosts = useMemo(() => departed.map((d) => d.item), [departed]);
   const model = useTreeModel(snapshot, ghosts, state, area);
   const actions = useViewActions(model, state, dispatch);
   const treeRef = useRef<ProcessTreeHandle>(null);

@@ -26,7 +26,7 @@ export function LessonPanel({ index, step, container, dispatch }: Props) {
         </button>
       </header>
       <h3 data-testid="lesson-title">{step.title}</h3>
-      <ShellCommand command={step.command} />
+      <ShellCommand command={step.command} wrap />
       <p className="explain" data-testid="lesson-answer">
         {step.answer}
       </p>

@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import { Tokens } from './Tokens.tsx';
 
 const SHOWN_MS = 2500;
 
@@ -26,7 +27,7 @@ function copyTheOldWay(): boolean {
  * address) browsers have no clipboard API: the command is selected, copied the old way if the
  * browser allows, and otherwise the person is told to press Ctrl+C.
  */
-export function ShellCommand({ command }: { command: string }) {
+export function ShellCommand({ command, wrap = false }: { command: string; /** Wrap between words instead of scrolling (narrow panes). */ wrap?: boolean }) {
   const [status, setStatus] = useState<'idle' | 'copied' | 'manual'>('idle');
   const textRef = useRef<HTMLSpanElement>(null);
   const show = (next: 'copied' | 'manual'): void => {
@@ -44,9 +45,9 @@ export function ShellCommand({ command }: { command: string }) {
     }
   };
   return (
-    <div className="shell">
+    <div className={`shell${wrap ? ' wrap' : ''}`}>
       <code>
-        $ <span ref={textRef}>{command}</span>
+        $ <span ref={textRef}>{wrap ? <Tokens text={command} /> : command}</span>
       </code>
       <button type="button" className="copy" title="Copy the command" data-testid="copy" onClick={() => void copy()}>
         {status === 'copied' ? 'copied' : 'copy'}

@@ -4,7 +4,7 @@ import type { Departed } from './snapshot-reducer.ts';
 import { FADE_MS } from './snapshot-reducer.ts';
 
 /** How long a new container's branch pulses and its toast stays (ms). */
-export const PULSE_MS = 5000;
+export const PULSE_MS = 8000;
 
 export interface Toast {
   id: string;
@@ -13,8 +13,6 @@ export interface Toast {
 }
 
 export interface Lifecycle {
-  /** Processes still fading out. */
-  departing: ProcessInfo[];
   /** Removed containers still fading out of the list. */
   departingContainers: ContainerInfo[];
   /** Containers that started within PULSE_MS: their branch pulses, their card flashes. */
@@ -26,11 +24,11 @@ export interface Lifecycle {
 
 /**
  * What is arriving and leaving at `now` (this page's clock): new containers pulse with a toast
- * ("web2 started: redis-server, pid 23517"), exited processes and removed containers fade. Pure.
+ * ("web2 started: redis-server, pid 23517"), removed containers fade out of the list (exited
+ * processes fade in the tree by CSS, from the stream's departures). Pure.
  */
 export function buildLifecycle(
   containerEvents: readonly TimelineEvent[],
-  departedProcesses: readonly Departed<ProcessInfo>[],
   departedContainers: readonly Departed<ContainerInfo>[],
   containers: ReadonlyMap<string, ContainerInfo>,
   byPid: ReadonlyMap<number, ProcessInfo>,
@@ -45,7 +43,6 @@ export function buildLifecycle(
     const init = container.pid !== null ? byPid.get(container.pid) : undefined;
     toasts.push({ id, containerId: id, text: init ? `${container.name} started: ${init.name}, pid ${init.pid}` : `${container.name} started` });
   }
-  const departing = departedProcesses.filter((d) => now - d.at < FADE_MS).map((d) => d.item);
   const departingContainers = departedContainers.filter((d) => now - d.at < FADE_MS).map((d) => d.item);
-  return { departing, departingContainers, started, toasts, changing: started.size > 0 || departing.length > 0 || departingContainers.length > 0 };
+  return { departingContainers, started, toasts, changing: started.size > 0 || departingContainers.length > 0 };
 }

@@ -1,0 +1,248 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { fetchSnapshot, findChain, serverUrl } from '../api.ts';
+import { docker, repoRoot } from '../lab.ts';
+import { makeNoise } from '../noise.ts';
+import type { Noise } from '../noise.ts';
+import { drawnLabels, expectFramed, stillLabels } from '../stage.ts';
+
+/**
+ * The stage, as the audience sees it at 1280×720 on a host made noisy on purpose: the chain of a
+ * container framed and readable, still under churn and toggles, big groups compact, lifecycle visible.
+ */
+const ARTIFACTS = path.join(repoRoot, 'e2e/artifacts');
+mkdirSync(ARTIFACTS, { recursive: true });
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `stage-${name}.png`) });
+
+let noise: Noise;
+test.describe.configure({ mode: 'serial', timeout: 150_000 });
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  noise = await makeNoise();
+});
+test.afterAll(async () => {
+  await noise?.stop();
+  await docker('rm', '-f', 'web2').catch(() => '');
+});
+
+/** db's runtime chain as the server sees it: dockerd → containerd → shim → every process of db. */
+async function dbChain(): Promise<number[]> {
+  const snapshot = await fetchSnapshot();
+  const { dockerd, containerd, shim } = findChain(snapshot, 'db');
+  const db = snapshot.containers.find((c) => c.name === 'db');
+  return [dockerd.pid, containerd.pid, shim.pid, ...(db?.pids ?? [])];
+}
+
+async function openDb(page: Page, query = ''): Promise<void> {
+  await page.goto(`${serverUrl()}${query}`);
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+  await page.getByTestId('container-item').filter({ hasText: 'db' }).first().click();
+}
+
+test('clicking db frames its whole chain inside the tree area, with the detail pane closed and open', async ({ page }) => {
+  await docker('exec', '-d', 'db', 'sleep', '1800');
+  await expect.poll(async () => (await fetchSnapshot()).containers.find((c) => c.name === 'db')?.pids.length ?? 0).toBeGreaterThanOrEqual(2);
+  const chain = await dbChain();
+  await openDb(page);
+  await expectFramed(page, chain);
+  await shot(page, 'db-framed');
+  // The detail pane takes 440 px: the chain is framed again in what is left.
+  await page.locator(`[data-testid="tree-node"][data-pid="${chain[3]}"] text.label`).click();
+  await expect(page.getByTestId('detail-pane')).toBeVisible();
+  const labels = await expectFramed(page, chain);
+  expect(labels.length).toBe(chain.length);
+  await shot(page, 'db-framed-pane-open');
+});
+
+test('?container=db opens with the chain framed, not zoomed on one process', async ({ page }) => {
+  const chain = await dbChain();
+  await page.goto(`${serverUrl()}?container=db`);
+  await expectFramed(page, chain);
+  const labels = await stillLabels(page, chain);
+  // Readable, not a speck: at least the normal type size.
+  for (const l of labels) expect(l.fontPx, `label of ${l.pid}`).toBeGreaterThanOrEqual(11.5);
+});
+
+test('workshop mode: every label of the framed chain is 18 px or more on screen and unclipped, pane open or closed', async ({ page }) => {
+  const chain = await dbChain();
+  await openDb(page);
+  await page.keyboard.press('w');
+  await expect(page.locator('html')).toHaveAttribute('data-workshop', 'on');
+  for (const paneOpen of [false, true]) {
+    if (paneOpen) await page.locator(`[data-testid="tree-node"][data-pid="${chain[3]}"] text.label`).click();
+    const labels = await expectFramed(page, chain);
+    for (const l of labels) {
+      expect(l.fontPx, `type of ${l.pid} on screen`).toBeGreaterThanOrEqual(18);
+      expect(l.boxFontPx, `line height of ${l.pid} on screen`).toBeGreaterThanOrEqual(17);
+    }
+    await shot(page, `workshop-${paneOpen ? 'pane-open' : 'pane-closed'}`);
+  }
+});
+
+test('the header fits one row at 1280 px in every mode', async ({ page }) => {
+  await page.goto(serverUrl());
+  const oneRow = async (): Promise<void> => {
+    const boxes = await page
+      .getByTestId('topbar')
+      .locator(':scope > *, .controls > *')
+      .evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ top: r.top, bottom: r.bottom, right: r.right })));
+    const header = await page.getByTestId('topbar').boundingBox();
+    expect(header?.height ?? 999).toBeLessThanOrEqual(60);
+    for (const b of boxes) {
+      expect(b.bottom).toBeLessThanOrEqual((header?.y ?? 0) + (header?.height ?? 0));
+      expect(b.right).toBeLessThanOrEqual(1280);
+    }
+  };
+  await oneRow();
+  await page.keyboard.press('w');
+  await oneRow();
+  await page.getByTestId('theme').click();
+  await page.keyboard.press('l');
+  await page.getByTestId('search').fill('redis-server');
+  await oneRow();
+  await shot(page, 'header-workshop');
+});
+
+test('churn and toggles: unrelated births and deaths leave the chain still; v, t, theme and workshop keep it framed', async ({ page }) => {
+  const chain = await dbChain();
+  await openDb(page);
+  const before = await stillLabels(page, chain);
+  // Half a minute of a busy host: hundreds of births and deaths, none of them db's.
+  const drift: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    await page.waitForTimeout(1500);
+    const now = await drawnLabels(page, chain);
+    for (const l of now) {
+      const was = before.find((b) => b.pid === l.pid);
+      if (!was || 'missing' in l) throw new Error(`label of ${l.pid} went missing under churn`);
+      drift.push(Math.max(Math.abs(l.x0 - was.x0), Math.abs(l.y0 - was.y0)));
+    }
+  }
+  console.log(`chain drift under churn, px: max ${Math.max(...drift).toFixed(1)} over ${drift.length} samples`);
+  expect(Math.max(...drift)).toBeLessThanOrEqual(3);
+  for (const key of ['t', 't', 'v']) {
+    await page.keyboard.press(key);
+    // In the kernel view the chain is what the kernel says: the shim and db's processes.
+    await expectFramed(page, key === 'v' ? chain.slice(2) : chain);
+  }
+  await page.keyboard.press('v');
+  await page.getByTestId('theme').click();
+  await expectFramed(page, chain);
+  await page.keyboard.press('w');
+  const labels = await expectFramed(page, chain);
+  for (const l of labels) expect(l.fontPx).toBeGreaterThanOrEqual(18);
+  await shot(page, 'toggled');
+});
+
+test('800 identical sleepers stay one node: search counts them on the group, the side pane lists them, folding is reversible', async ({ page }) => {
+  const sleepers = noise.sleeperPids();
+  expect(sleepers.length).toBe(800);
+  await page.goto(`${serverUrl()}?pid=${sleepers[0]}`);
+  const group = page.locator('[data-testid="tree-group"][data-name="sleep"]').filter({ has: page.locator('text.label', { hasText: /^799\*\[sleep\]/ }) });
+  await expect(group).toHaveCount(1);
+  await page.getByTestId('search').fill('sleep 1200');
+  await expect(page.getByTestId('match-count')).toHaveText(/^(8\d\d|9\d\d|\d{4,}) matches$/);
+  await expect(group.locator('.match-count')).toHaveText(' · 799 matches');
+  const drawn = async () => Number(await page.getByTestId('process-tree').getAttribute('data-drawn'));
+  expect(await drawn()).toBeLessThan(600);
+  // Its label starts beside the selected sleeper; the rest may run under the detail pane.
+  await group.locator('text.label').click({ position: { x: 30, y: 8 } });
+  const list = page.getByTestId('group-list');
+  await expect(list).toBeVisible();
+  await expect(list.getByTestId('group-row')).toHaveCount(25);
+  await expect(list.getByTestId('group-page')).toHaveText('1–25 of 800');
+  await list.getByRole('button', { name: 'next ›' }).click();
+  await expect(list.getByTestId('group-page')).toHaveText('26–50 of 800');
+  const domNodes = await page.locator('svg.tree g.node').count();
+  console.log(`DOM after opening the 800 group: ${domNodes} tree nodes, ${await page.locator('*').count()} elements`);
+  expect(domNodes).toBeLessThan(600);
+  await list.getByTestId('group-filter').fill(String(sleepers[400]));
+  await expect(list.getByTestId('group-row')).toHaveCount(1);
+  await list.getByTestId('group-row').click();
+  await expect(page.getByTestId('detail-host-pid')).toHaveText(String(sleepers[400]));
+  await expect(page.locator(`[data-testid="tree-node"][data-pid="${sleepers[400]}"]`)).toHaveCount(1);
+  await shot(page, 'big-group');
+  // Fold the sleepers' shell, then unfold it: the group is back as it was, one node.
+  const parentPid = Number(await page.locator(`[data-testid="tree-link"][data-target="${sleepers[400]}"]`).getAttribute('data-source'));
+  const parent = page.locator(`[data-testid="tree-node"][data-pid="${parentPid}"]`);
+  await parent.locator('circle').last().click();
+  await expect(parent).toHaveAttribute('aria-expanded', 'false');
+  await expect(group).toHaveCount(0);
+  await parent.locator('circle').last().click();
+  await expect(parent).toHaveAttribute('aria-expanded', 'true');
+  await expect(group).toHaveCount(1);
+  expect(await drawn()).toBeLessThan(600);
+});
+
+test('a new container pulses with a toast, and a stopped one fades out over 2–3 s with its exit code', async ({ page }) => {
+  await docker('rm', '-f', 'web2').catch(() => '');
+  await page.goto(serverUrl());
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+  await docker('run', '-d', '--name=web2', '--network=none', 'redis:alpine');
+  await expect(page.getByTestId('container-item').filter({ hasText: 'web2' })).toHaveClass(/flash/);
+  const toast = page.getByTestId('toast').filter({ hasText: /^web2 started: redis-server, pid \d+$/ });
+  await expect(toast).toBeVisible({ timeout: 10_000 });
+  const pid = Number((await toast.textContent())?.match(/pid (\d+)/)?.[1]);
+  await expect(page.locator(`[data-testid="tree-node"][data-pid="${pid}"]`)).toHaveClass(/pulse/);
+  expect(pid).toBe((await fetchSnapshot()).containers.find((c) => c.name === 'web2')?.pid);
+  await shot(page, 'new-container');
+  // The toast goes by itself; the event stays in the timeline however much the host churns.
+  await expect(toast).toHaveCount(0, { timeout: 15_000 });
+  await expect(page.getByTestId('timeline-event').filter({ hasText: 'container web2 started' })).toHaveCount(1);
+
+  await page.getByTestId('container-item').filter({ hasText: 'web2' }).click();
+  const node = page.locator(`[data-testid="tree-node"][data-pid="${pid}"]`);
+  await expect(node).toBeVisible();
+  const samples: Array<{ t: number; opacity: number; text: string }> = [];
+  const start = Date.now();
+  const stopped = docker('kill', 'web2');
+  while (Date.now() - start < 12_000) {
+    const sample = await node.evaluate((g) => ({ opacity: Number(getComputedStyle(g).opacity), text: g.textContent ?? '' })).catch(() => null);
+    if (sample === null) break;
+    samples.push({ t: Date.now() - start, ...sample });
+    if (samples.length === 10) await shot(page, 'fading');
+    await page.waitForTimeout(100);
+  }
+  await stopped;
+  const fading = samples.filter((s) => s.opacity < 0.98);
+  console.log(`fade of web2's redis-server: ${fading.map((s) => `${s.t}ms ${s.opacity.toFixed(2)}`).join(', ')}`);
+  expect(fading.length).toBeGreaterThanOrEqual(10);
+  const span = (fading[fading.length - 1]?.t ?? 0) - (fading[0]?.t ?? 0);
+  expect(span).toBeGreaterThanOrEqual(1800);
+  expect(span).toBeLessThanOrEqual(3500);
+  for (let i = 1; i < fading.length; i++) expect(fading[i]?.opacity ?? 1).toBeLessThanOrEqual((fading[i - 1]?.opacity ?? 0) + 0.02);
+  expect(fading.some((s) => s.opacity > 0.3 && s.opacity < 0.7)).toBe(true);
+  expect(fading.some((s) => /exited \(137\)/.test(s.text))).toBe(true);
+  await expect(node).toHaveCount(0);
+  await expect(page.getByTestId('container-item').filter({ hasText: 'web2' })).toContainText('exited (137)');
+});
+
+test('the Docker focus is on in workshop mode: one "+N other processes" node, and the timeline keeps to containers', async ({ page }) => {
+  await page.goto(serverUrl());
+  await page.keyboard.press('w');
+  await expect(page.getByTestId('docker-focus')).toHaveAttribute('aria-pressed', 'true');
+  const others = page.getByTestId('tree-others');
+  await expect(others).toHaveCount(1);
+  await expect(others.locator('text.label')).toHaveText(/^\+\d+ other processes$/);
+  const hidden = Number((await others.locator('text.label').textContent())?.match(/\d+/)?.[0]);
+  expect(hidden).toBeGreaterThan(800);
+  expect(Number(await page.getByTestId('process-tree').getAttribute('data-total'))).toBeLessThan(60);
+  await expect(page.getByTestId('timeline-focus')).toBeChecked();
+  await page.waitForTimeout(3000);
+  const kinds = await page.getByTestId('timeline-event').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+  expect(kinds.filter((t) => /^\S+ sleep\(\d+\) (started|exited)$/.test(t.replace(/^[\d:. APM]+/, '').trim()))).toEqual([]);
+  await shot(page, 'docker-focus');
+  await others.locator('text.label').click();
+  await expect(page.getByTestId('docker-focus')).toHaveAttribute('aria-pressed', 'false');
+  await expect(others).toHaveCount(0);
+});
+
+test('search puts the container before command lines that merely contain its name', async ({ page }) => {
+  const { init } = findChain(await fetchSnapshot(), 'db');
+  await page.goto(serverUrl());
+  await page.getByTestId('search').fill('db');
+  await page.getByTestId('search').press('Enter');
+  await expect(page.getByTestId('detail-host-pid')).toHaveText(String(init.pid));
+});
