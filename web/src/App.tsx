@@ -33,7 +33,7 @@ export function App() {
   const area = useElementSize(canvasRef);
   const containersById = useMemo(() => new Map((snapshot?.containers ?? []).map((c) => [c.id, c])), [snapshot]);
   const byPid = useMemo(() => new Map((snapshot?.processes ?? []).map((p) => [p.pid, p])), [snapshot]);
-  const lifecycleAt = (at: number) => buildLifecycle(stream.containerEvents, stream.departedContainers, containersById, byPid, at);
+  const lifecycleAt = (at: number) => buildLifecycle(stream.containerEvents, stream.departedContainers, stream.appeared, containersById, byPid, at);
   const now = useNow(250, (at) => lifecycleAt(at).changing);
   const lifecycle = lifecycleAt(now);
   // Exited processes stay in the tree until the next message after their fade: expired ones are

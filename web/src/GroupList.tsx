@@ -21,7 +21,7 @@ export function GroupList({ list, members, byPid, selectedPid, dispatch, onSelec
   const rows = members
     .map((pid) => byPid.get(pid))
     .filter((p): p is ProcessInfo => p !== undefined)
-    .filter((p) => needle === '' || String(p.pid).includes(needle) || p.argv.join(' ').toLowerCase().includes(needle));
+    .filter((p) => needle === '' || (/^\d+$/.test(needle) ? String(p.pid) === needle : p.argv.join(' ').toLowerCase().includes(needle)));
   const pages = Math.max(1, Math.ceil(rows.length / GROUP_PAGE));
   const page = Math.min(list.page, pages - 1);
   const shown = rows.slice(page * GROUP_PAGE, (page + 1) * GROUP_PAGE);
@@ -37,7 +37,7 @@ export function GroupList({ list, members, byPid, selectedPid, dispatch, onSelec
       </header>
       <input
         type="search"
-        placeholder="Filter: pid or command"
+        placeholder="Filter: a pid, or part of the command"
         aria-label="Filter the group"
         data-testid="group-filter"
         value={list.query}

@@ -4,7 +4,11 @@ import type { Departed } from './snapshot-reducer.ts';
 import { FADE_MS } from './snapshot-reducer.ts';
 
 /** How long a new container's branch pulses and its toast stays (ms). */
-export const PULSE_MS = 8000;
+export const PULSE_MS = 6000;
+/** A container may be announced before its process is read; it keeps pulsing until then, within reason. */
+const WAIT_FOR_PROCESS_MS = 30_000;
+/** Its process may also be read a little before the engine's event arrives. */
+const APPEAR_SLACK_MS = 5000;
 
 export interface Toast {
   id: string;
@@ -30,12 +34,21 @@ export interface Lifecycle {
 export function buildLifecycle(
   containerEvents: readonly TimelineEvent[],
   departedContainers: readonly Departed<ContainerInfo>[],
+  appeared: Readonly<Record<string, { pid: number; at: number }>>,
   containers: ReadonlyMap<string, ContainerInfo>,
   byPid: ReadonlyMap<number, ProcessInfo>,
   now: number,
 ): Lifecycle {
-  const fresh = containerEvents.filter((e) => e.started && e.containerId !== null && now - (e.seenAt ?? 0) < PULSE_MS);
-  const started = new Set(fresh.map((e) => e.containerId as string));
+  // A start is shown once its process is on screen: on a busy host that may be a few seconds
+  // after the engine announced the container.
+  const started = new Set<string>();
+  for (const e of containerEvents) {
+    if (!e.started || e.containerId === null) continue;
+    const seen = e.seenAt ?? 0;
+    const shown = appeared[e.containerId]?.at;
+    const from = shown !== undefined && shown >= seen - APPEAR_SLACK_MS ? Math.max(seen, shown) : seen;
+    if (now - from < PULSE_MS || (shown === undefined && now - seen < WAIT_FOR_PROCESS_MS)) started.add(e.containerId);
+  }
   const toasts: Toast[] = [];
   for (const id of started) {
     const container = containers.get(id);

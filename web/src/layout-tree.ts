@@ -153,7 +153,9 @@ class ItemBuilder {
       if (child.children.length > 0) items.push(this.item(child));
       else {
         const key = groupKey(parentPid, child.process.name, child.process.containerId, this.options.departing.has(child.process.pid));
-        leaves.set(key, [...(leaves.get(key) ?? []), child]);
+        const same = leaves.get(key);
+        if (same) same.push(child);
+        else leaves.set(key, [child]);
       }
     }
     for (const [key, members] of leaves) items.push(...this.compact(key, members));

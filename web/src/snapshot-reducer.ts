@@ -30,6 +30,8 @@ export interface StreamState {
   processEvents: TimelineEvent[];
   departedProcesses: Departed<ProcessInfo>[];
   departedContainers: Departed<ContainerInfo>[];
+  /** When each container's init process (by pid) was first seen by this page (its clock): a start is shown from then. */
+  appeared: Readonly<Record<string, { pid: number; at: number }>>;
 }
 
 /** `at`: when the message arrived, by this page's clock. */
@@ -45,6 +47,7 @@ export const initialStreamState: StreamState = {
   processEvents: [],
   departedProcesses: [],
   departedContainers: [],
+  appeared: {},
 };
 
 /** The one reducer of server messages. Pure. */
@@ -97,6 +100,7 @@ function withChange(state: StreamState, before: Snapshot | null, after: Snapshot
   const liveContainers = new Set(after.containers.map((c) => c.id));
   return {
     ...state,
+    appeared: appearances(state.appeared, after, live, at),
     containerEvents: containerEvents.length ? [...containerEvents, ...state.containerEvents].slice(0, CONTAINER_EVENTS) : state.containerEvents,
     processEvents: processEvents.length ? [...processEvents, ...state.processEvents].slice(0, PROCESS_EVENTS) : state.processEvents,
     departedProcesses: departures(
@@ -112,6 +116,21 @@ function withChange(state: StreamState, before: Snapshot | null, after: Snapshot
       (c) => liveContainers.has(c.id),
     ),
   };
+}
+
+/** When each container's init (by pid) was first in the process list; containers gone are dropped. */
+function appearances(appeared: StreamState['appeared'], after: Snapshot, live: ReadonlySet<number>, at: number): StreamState['appeared'] {
+  let changed = false;
+  const next: Record<string, { pid: number; at: number }> = {};
+  for (const c of after.containers) {
+    const known = appeared[c.id];
+    if (c.pid !== null && live.has(c.pid) && known?.pid !== c.pid) {
+      next[c.id] = { pid: c.pid, at };
+      changed = true;
+    } else if (known) next[c.id] = known;
+  }
+  changed ||= Object.keys(next).length !== Object.keys(appeared).length;
+  return changed ? next : appeared;
 }
 
 /** The departed list after `gone` left at `at`: old entries expire, and anything back (a reused pid) is dropped. */
