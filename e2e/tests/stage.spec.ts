@@ -184,11 +184,18 @@ test('a new container pulses with a toast, and a stopped one fades out over 2–
   await expect(page.getByTestId('container-item').filter({ hasText: 'web2' })).toHaveClass(/flash/);
   // Read the toast in one go: it leaves by itself after a few seconds.
   let toastText = '';
+  const seen = new Set<string>();
   await expect
-    .poll(async () => (toastText = (await page.getByTestId('toast').allTextContents()).find((t) => /^web2 started: redis-server, pid \d+$/.test(t)) ?? ''), {
-      timeout: 20_000,
-    })
-    .not.toBe('');
+    .poll(
+      async () => {
+        const texts = await page.getByTestId('toast').allTextContents();
+        texts.forEach((t) => seen.add(t));
+        return (toastText = texts.find((t) => /^web2 started: redis-server, pid \d+$/.test(t)) ?? '');
+      },
+      { timeout: 20_000 },
+    )
+    .not.toBe('')
+    .finally(() => console.log(`toasts seen: ${JSON.stringify([...seen])}`));
   const pid = Number(/pid (\d+)/.exec(toastText)?.[1]);
   expect(pid).toBe((await fetchSnapshot()).containers.find((c) => c.name === 'web2')?.pid);
   await expect(page.locator(`[data-testid="tree-node"][data-pid="${pid}"]`)).toHaveClass(/pulse/);

@@ -9,7 +9,6 @@ import { Sidebar } from './Sidebar.tsx';
 import { Toasts } from './Toasts.tsx';
 import { TopBar } from './TopBar.tsx';
 import { buildLifecycle } from './build-lifecycle.ts';
-import { mergeEvents } from './merge-events.ts';
 import { exportPng, exportSvg } from './export-view.ts';
 import type { LaidOutNode } from './layout-tree.ts';
 import { GROUP_INLINE_MAX } from './layout-tree.ts';
@@ -47,7 +46,6 @@ export function App() {
   useBindSelection(state.selection, model.byPid, dispatch);
   useAppShortcuts(state, dispatch, searchRef);
   const lesson = useLesson(state, model, snapshot !== null, dispatch);
-  const events = useMemo(() => mergeEvents(stream.containerEvents, stream.processEvents), [stream.containerEvents, stream.processEvents]);
   const startedKey = [...lifecycle.started].join(',');
   const pulsing = useMemo(() => lifecycle.started, [startedKey]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -107,7 +105,7 @@ export function App() {
           model={model}
           state={state}
           dispatch={dispatch}
-          events={events}
+          stream={stream}
           lifecycle={lifecycle}
           actions={actions}
           lesson={

@@ -61,15 +61,20 @@ export function ProcessTree({ layout, highlight, selectedPid, matches, pulsing, 
   // Until the first zoom event says where the screen is, a big tree draws nothing rather than all.
   const nodes = useMemo(() => {
     if (overview) return [];
-    if (!culling) return layout.nodes;
-    if (!region) return [];
-    return layout.nodes.filter((n) => n.y >= region.y0 && n.y <= region.y1 && n.x + n.labelWidth >= region.x0 && n.x <= region.x1);
+    const near = !culling
+      ? [...layout.nodes]
+      : region
+        ? layout.nodes.filter((n) => n.y >= region.y0 && n.y <= region.y1 && n.x + n.labelWidth >= region.x0 && n.x <= region.x1)
+        : [];
+    // A stable order, not the layout's: React then never moves a node in the DOM when the tree is
+    // reordered, and moving it would restart its fade or pulse (CSS animations restart on insertion).
+    return near.sort((a, b) => a.process.pid - b.process.pid || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }, [overview, culling, region, layout.nodes]);
   const links = useMemo(() => {
     if (overview) return [];
-    if (!culling) return layout.links;
     const shown = new Set(nodes);
-    return layout.links.filter((l) => shown.has(l.source) || shown.has(l.target));
+    const near = culling ? layout.links.filter((l) => shown.has(l.source) || shown.has(l.target)) : [...layout.links];
+    return near.sort((a, b) => a.target.process.pid - b.target.process.pid || (a.target.key < b.target.key ? -1 : 1));
   }, [overview, culling, nodes, layout.links]);
 
   return (

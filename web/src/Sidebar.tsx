@@ -6,7 +6,7 @@ import { GroupList } from './GroupList.tsx';
 import { Legend } from './Legend.tsx';
 import { Timeline } from './Timeline.tsx';
 import type { Lifecycle } from './build-lifecycle.ts';
-import type { TimelineEvent } from './build-timeline-events.ts';
+import type { StreamState } from './snapshot-reducer.ts';
 import type { TreeModel } from './use-tree-model.ts';
 import type { ViewActions } from './use-view-actions.ts';
 import type { ViewAction, ViewState } from './view-state.ts';
@@ -16,7 +16,7 @@ interface Props {
   model: TreeModel;
   state: ViewState;
   dispatch: Dispatch<ViewAction>;
-  events: readonly TimelineEvent[];
+  stream: Pick<StreamState, 'containerEvents' | 'processEvents'>;
   lifecycle: Lifecycle;
   actions: ViewActions;
   /** The guided lesson, when open. */
@@ -24,7 +24,7 @@ interface Props {
 }
 
 /** The lesson, a big group's list, containers, the selected one's inspect panel, the legend and the event timeline. */
-export function Sidebar({ snapshot, model, state, dispatch, events, lifecycle, actions, lesson }: Props) {
+export function Sidebar({ snapshot, model, state, dispatch, stream, lifecycle, actions, lesson }: Props) {
   const docker = snapshot?.host.engines.find((e) => e.kind === 'docker');
   const { selectedContainer, byPid } = model;
   const members = state.groupList ? model.layout.groups.get(state.groupList.key) : undefined;
@@ -55,7 +55,8 @@ export function Sidebar({ snapshot, model, state, dispatch, events, lifecycle, a
       ) : null}
       {selectedContainer ? <ContainerDetailView container={selectedContainer} byPid={byPid} onSelectPid={actions.selectPid} /> : null}
       <Timeline
-        events={events}
+        containerEvents={stream.containerEvents}
+        processEvents={stream.processEvents}
         focus={state.dockerFocus}
         byPid={byPid}
         onSelectPid={actions.selectPid}

@@ -1,15 +1,18 @@
 import { useMemo } from 'react';
 import type { ProcessInfo } from '@proclens/shared';
 import type { TimelineEvent } from './build-timeline-events.ts';
+import { mergeEvents } from './merge-events.ts';
 
 /** One formatter for every row: toLocaleTimeString builds a new one per call, which shows on a busy host. */
 const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-/** Rows drawn: the list scrolls, and a busy host has hundreds. */
-const SHOWN = 80;
+/** Process rows drawn: the list scrolls, and a busy host has hundreds. Container rows are all drawn. */
+const PROCESS_ROWS = 60;
 
 interface Props {
-  /** Container events and process events, each newest first. */
-  events: readonly TimelineEvent[];
+  /** Container events, newest first: all are drawn, whatever the churn. */
+  containerEvents: readonly TimelineEvent[];
+  /** Process events, newest first. */
+  processEvents: readonly TimelineEvent[];
   /** The Docker focus: only containers, their processes and the runtime. */
   focus: boolean;
   byPid: ReadonlyMap<number, ProcessInfo>;
@@ -19,8 +22,11 @@ interface Props {
 }
 
 /** Births and deaths of containers and processes as they happen; click one to go to it. */
-export function Timeline({ events, focus, byPid, onSelectPid, onSelectContainer, onFocus }: Props) {
-  const shown = useMemo(() => (focus ? events.filter((e) => e.runtime) : events).slice(0, SHOWN), [events, focus]);
+export function Timeline({ containerEvents, processEvents, focus, byPid, onSelectPid, onSelectContainer, onFocus }: Props) {
+  const shown = useMemo(
+    () => mergeEvents(containerEvents, (focus ? processEvents.filter((e) => e.runtime) : processEvents).slice(0, PROCESS_ROWS)),
+    [containerEvents, processEvents, focus],
+  );
   return (
     <section className="timeline" aria-label="Events" data-testid="timeline">
       <header>
