@@ -804,6 +804,7 @@ async function zoom(page: Page, durationMs: number): Promise<{ fps: number; p95:
 async function referenceFps(browser: Browser, origin: string): Promise<number> {
   const context = await browser.newContext({ viewport: VIEWPORT });
   const page = await context.newPage();
+  await page.addInitScript({ content: 'window.__name = (f) => f;' });
   await page.goto(`${origin}/__blank`);
   const frames = await page.evaluate(
     (durationMs) =>

@@ -30,16 +30,14 @@ export function App() {
   const snapshot = stream.snapshot;
   const canvasRef = useRef<HTMLElement>(null);
   const area = useElementSize(canvasRef);
-  const containersById = useMemo(() => new Map((snapshot?.containers ?? []).map((c) => [c.id, c])), [snapshot]);
-  const byPid = useMemo(() => new Map((snapshot?.processes ?? []).map((p) => [p.pid, p])), [snapshot]);
-  const lifecycleAt = (at: number) => buildLifecycle(stream.containerEvents, stream.departedContainers, stream.appeared, containersById, byPid, at);
-  const now = useNow(250, (at) => lifecycleAt(at).changing);
-  const lifecycle = lifecycleAt(now);
   // Exited processes stay in the tree until the next message after their fade: expired ones are
   // already transparent, and the tree is not laid out again on every tick of the clock.
   const departed = stream.departedProcesses;
   const ghosts = useMemo(() => departed.map((d) => d.item), [departed]);
   const model = useTreeModel(snapshot, ghosts, state, area);
+  const lifecycleAt = (at: number) => buildLifecycle(stream.containerEvents, stream.departedContainers, stream.appeared, model.containersById, model.byPid, at);
+  const now = useNow(250, (at) => lifecycleAt(at).changing);
+  const lifecycle = lifecycleAt(now);
   const actions = useViewActions(model, state, dispatch);
   const treeRef = useRef<ProcessTreeHandle>(null);
   const searchRef = useRef<HTMLInputElement>(null);
