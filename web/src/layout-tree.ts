@@ -88,8 +88,10 @@ export interface LayoutOptions {
   wrapAt: number | null;
 }
 
+const NO_CHILDREN = { items: [] as Item[], kept: [] as TreeNode[] };
+
 type Item =
-  | { kind: 'process'; node: TreeNode; children: Item[]; keptChildren: number; hiddenChildren: TreeNode[] }
+  | { kind: 'process'; node: TreeNode; children: Item[]; keptChildren: number; hiddenChildren: readonly TreeNode[] }
   | { kind: 'group'; node: TreeNode; members: TreeNode[]; key: string }
   | { kind: 'others'; count: number; process: ProcessInfo };
 
@@ -100,15 +102,23 @@ export function groupKey(parentPid: number, name: string, containerId: string | 
 /** Per node: whether it is in `set` or has a descendant in it. */
 function markAncestry(roots: readonly TreeNode[], set: ReadonlySet<number>): Set<TreeNode> {
   const marked = new Set<TreeNode>();
-  const stack: Array<{ node: TreeNode; done: boolean }> = roots.map((node) => ({ node, done: false }));
+  if (set.size === 0) return marked;
+  // Pre-order into a list, then walk it backwards: children before their parents, no recursion.
+  const order: TreeNode[] = [];
+  const stack = [...roots];
   while (stack.length > 0) {
-    const top = stack.pop() as { node: TreeNode; done: boolean };
-    if (!top.done) {
-      stack.push({ node: top.node, done: true });
-      for (const child of top.node.children) stack.push({ node: child, done: false });
-    } else if (set.has(top.node.process.pid) || top.node.children.some((c) => marked.has(c))) {
-      marked.add(top.node);
-    }
+    const node = stack.pop() as TreeNode;
+    order.push(node);
+    for (const child of node.children) stack.push(child);
+  }
+  const parentOf = new Map<TreeNode, TreeNode>();
+  for (const node of order) for (const child of node.children) parentOf.set(child, node);
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i] as TreeNode;
+    if (!marked.has(node) && !set.has(node.process.pid)) continue;
+    marked.add(node);
+    const parent = parentOf.get(node);
+    if (parent) marked.add(parent);
   }
   return marked;
 }
@@ -140,8 +150,9 @@ class ItemBuilder {
   }
 
   /** Children of a node as drawn: focused, folded, compacted, the chain first. */
-  children(parentPid: number, all: readonly TreeNode[]): { items: Item[]; kept: TreeNode[] } {
-    const kept = this.kept ? all.filter((c) => this.kept?.has(c)) : [...all];
+  children(parentPid: number, all: readonly TreeNode[]): { items: Item[]; kept: readonly TreeNode[] } {
+    if (all.length === 0) return NO_CHILDREN;
+    const kept = this.kept ? all.filter((c) => this.kept?.has(c)) : all;
     if (this.kept && kept.length < all.length) {
       const dropped = all.filter((c) => !this.kept?.has(c));
       this.othersCount += countAll(dropped);
@@ -152,13 +163,19 @@ class ItemBuilder {
     for (const child of kept) {
       if (child.children.length > 0) items.push(this.item(child));
       else {
-        const key = groupKey(parentPid, child.process.name, child.process.containerId, this.options.departing.has(child.process.pid));
+        // Siblings only: the name, container and whether it is leaving tell identical leaves apart.
+        const p = child.process;
+        const key = `${p.name}\u0000${p.containerId ?? ''}\u0000${this.options.departing.has(p.pid) ? 1 : 0}`;
         const same = leaves.get(key);
         if (same) same.push(child);
         else leaves.set(key, [child]);
       }
     }
-    for (const [key, members] of leaves) items.push(...this.compact(key, members));
+    for (const members of leaves.values()) {
+      const p = (members[0] as TreeNode).process;
+      if (members.length < COMPACT_MIN) items.push(this.item(members[0] as TreeNode));
+      else items.push(...this.compact(groupKey(parentPid, p.name, p.containerId, this.options.departing.has(p.pid)), members));
+    }
     const rank = (item: Item): number => (item.kind !== 'others' && this.early.has(item.node) ? 0 : 1);
     const pidOf = (item: Item): number => (item.kind === 'others' ? Infinity : item.node.process.pid);
     items.sort((a, b) => rank(a) - rank(b) || pidOf(a) - pidOf(b));

@@ -64,22 +64,17 @@ export function buildNodeLabel(
   };
 }
 
-/** The label's two halves: what names the process, and what is said about it (a second line when wrapped). */
-export function labelLines(label: NodeLabel, hidden: Rollup | null): { first: Array<[string, boolean]>; second: Array<[string, boolean]> } {
-  const first: Array<[string, boolean]> = [[label.name + label.pid, false]];
-  if (label.threads) first.push([label.threads, true]);
-  if (hidden) first.push([formatRollup(hidden), false]);
-  const second: Array<[string, boolean]> = [];
-  for (const part of [label.namespaces, label.tag, label.kernelNote, label.exit]) if (part) second.push([part, true]);
-  return { first, second };
-}
-
 /** Drawn widths of the label on one line, and of each line when wrapped, from the circle's centre. */
 export function measureNodeLabel(label: NodeLabel, hidden: Rollup | null, measure: MeasureText): { oneLine: number; first: number; second: number } {
-  const { first, second } = labelLines(label, hidden);
-  const sum = (parts: Array<[string, boolean]>): number => parts.reduce((n, [text, small]) => n + measure(text, small), 0);
-  const a = sum(first);
-  const b = sum(second);
+  // Called for every node of a big host: sums directly, no intermediate arrays.
+  let a = measure(label.name + label.pid, false);
+  if (label.threads) a += measure(label.threads, true);
+  if (hidden) a += measure(formatRollup(hidden), false);
+  let b = 0;
+  if (label.namespaces) b += measure(label.namespaces, true);
+  if (label.tag) b += measure(label.tag, true);
+  if (label.kernelNote) b += measure(label.kernelNote, true);
+  if (label.exit) b += measure(label.exit, true);
   return { oneLine: LABEL_X + a + b, first: LABEL_X + a, second: b === 0 ? 0 : LABEL_X + b };
 }
 

@@ -37,7 +37,11 @@ describe('reduceStream', () => {
     if (!diff) throw new Error('expected a diff');
     const state = reduceStream(opened, { kind: 'message', message: { type: 'diff', seq: 1, diff }, at: 1000 });
     expect(state.departedProcesses.map((d) => [d.item.pid, d.at])).toEqual([[22, 1000]]);
-    const later = reduceStream(state, { kind: 'message', message: { type: 'diff', seq: 2, diff: { ...diff, removed: [], upserted: [] } }, at: 1000 + FADE_MS });
+    const later = reduceStream(state, {
+      kind: 'message',
+      message: { type: 'diff', seq: 2, diff: { ...diff, removed: [], upserted: [] } },
+      at: 1000 + FADE_MS + 2000,
+    });
     expect(later.departedProcesses).toEqual([]);
   });
 

@@ -7,8 +7,13 @@ import type { TimelineEvent } from './build-timeline-events.ts';
 const PROCESS_EVENTS = 200;
 /** And this many container events, apart: process churn never pushes a container's start out. */
 const CONTAINER_EVENTS = 100;
-/** How long an exited process or a removed container stays on screen, fading (ms). */
+/** How long an exited process or a removed container fades (ms; the CSS animations in styles.css). */
 export const FADE_MS = 2500;
+/**
+ * How long it is kept: a little longer than the fade, transparent at the end, so that a busy page
+ * that starts the fade late still shows all of it before the node goes.
+ */
+const KEEP_MS = FADE_MS + 1500;
 
 /** Something that has just left, kept a moment so it can fade out rather than vanish. */
 export interface Departed<T> {
@@ -135,7 +140,7 @@ function appearances(appeared: StreamState['appeared'], after: Snapshot, live: R
 
 /** The departed list after `gone` left at `at`: old entries expire, and anything back (a reused pid) is dropped. */
 function departures<T>(list: readonly Departed<T>[], gone: readonly T[], at: number, back: (item: T) => boolean): Departed<T>[] {
-  const kept = list.filter((d) => at - d.at < FADE_MS && !back(d.item));
+  const kept = list.filter((d) => at - d.at < KEEP_MS && !back(d.item));
   if (gone.length === 0 && kept.length === list.length) return list as Departed<T>[];
   return [...kept, ...gone.map((item) => ({ item, at }))];
 }
