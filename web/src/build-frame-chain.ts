@@ -9,6 +9,7 @@ export interface ChainInput {
   process: ProcessInfo | null;
   container: ContainerInfo | null;
   containers: readonly ContainerInfo[];
+  /** Every drawn process: the live ones and those fading out. */
   byPid: ReadonlyMap<number, ProcessInfo>;
   /** Parents as drawn (runtime or kernel view). */
   parents: ReadonlyMap<number, number>;
@@ -33,11 +34,23 @@ function runtimeAncestors(pid: number, byPid: ReadonlyMap<number, ProcessInfo>, 
 
 function containerChain(container: ContainerInfo, input: ChainInput): number[] {
   const chain = new Set<number>(container.pids);
-  for (const pid of container.pids) for (const p of runtimeAncestors(pid, input.byPid, input.parents)) chain.add(p);
-  // A container whose processes are gone still has its shim (or conmon) to show.
-  for (const p of input.byPid.values())
-    if (p.shimOf === container.id) for (const q of [p.pid, ...runtimeAncestors(p.pid, input.byPid, input.parents)]) chain.add(q);
-  return [...chain];
+  // Its processes that are fading out, and its shim (or conmon): a stopped container stays framed while it goes.
+  for (const p of input.byPid.values()) if (p.containerId === container.id || p.shimOf === container.id) chain.add(p.pid);
+  for (const pid of [...chain]) for (const p of runtimeAncestors(pid, input.byPid, input.parents)) chain.add(p);
+  return [...chain].filter((pid) => input.byPid.has(pid));
+}
+
+/** Each running container's init with its chain, and the runtime daemons: what a workshop starts by looking at. */
+function runtimeChain(input: ChainInput): number[] | null {
+  const { containers, byPid, parents } = input;
+  const chain = new Set<number>();
+  for (const c of containers) {
+    if (c.pid === null || !byPid.has(c.pid)) continue;
+    chain.add(c.pid);
+    for (const p of runtimeAncestors(c.pid, byPid, parents)) chain.add(p);
+  }
+  for (const p of byPid.values()) if (p.role === 'dockerd' || p.role === 'containerd' || p.role === 'conmon') chain.add(p.pid);
+  return chain.size > 0 ? [...chain] : null;
 }
 
 /**
@@ -51,25 +64,19 @@ export function buildFrameChain(input: ChainInput): number[] | null {
     case 'everything':
       return null;
     case 'process': {
-      if (!process) return null;
+      // A process that has gone: its container, else the runtime, rather than nothing.
+      if (!process) return container ? buildFrameChain({ ...input, framing: 'container' }) : runtimeChain(input);
       const own = process.containerId ?? process.shimOf;
       const home = own ? containers.find((c) => c.id === own) : undefined;
       if (home) return [...new Set([...containerChain(home, input), process.pid])];
       return [process.pid, ...runtimeAncestors(process.pid, byPid, parents)];
     }
-    case 'container':
-      return container ? containerChain(container, input) : null;
-    case 'runtime': {
-      // Each running container's init with its chain: what a workshop starts by looking at.
-      const chain = new Set<number>();
-      for (const c of containers) {
-        if (c.pid === null || !byPid.has(c.pid)) continue;
-        chain.add(c.pid);
-        for (const p of runtimeAncestors(c.pid, byPid, parents)) chain.add(p);
-      }
-      for (const p of byPid.values()) if (p.role === 'dockerd' || p.role === 'containerd' || p.role === 'conmon') chain.add(p.pid);
-      return chain.size > 0 ? [...chain] : null;
+    case 'container': {
+      const chain = container ? containerChain(container, input) : [];
+      return chain.length > 0 ? chain : runtimeChain(input);
     }
+    case 'runtime':
+      return runtimeChain(input);
     default:
       return assertNever(framing);
   }

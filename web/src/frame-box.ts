@@ -68,3 +68,8 @@ export function isFramed(box: Box, t: Transform, width: number, height: number):
   const slack = 1;
   return box.x0 * t.k + t.x >= -slack && box.x1 * t.k + t.x <= width + slack && box.y0 * t.k + t.y >= -slack && box.y1 * t.k + t.y <= height + slack;
 }
+
+/** Within a pixel and a hundredth of a zoom step of each other. */
+export function sameTransform(a: Transform, b: Transform): boolean {
+  return Math.abs(a.x - b.x) < 1 && Math.abs(a.y - b.y) < 1 && Math.abs(a.k - b.k) < 0.01;
+}

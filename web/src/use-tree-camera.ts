@@ -4,7 +4,7 @@ import { select } from 'd3-selection';
 import 'd3-transition';
 import { zoom, zoomIdentity, zoomTransform } from 'd3-zoom';
 import type { D3ZoomEvent, ZoomBehavior } from 'd3-zoom';
-import { buildFrameBox, buildFrameTransform, isFramed } from './frame-box.ts';
+import { buildFrameBox, buildFrameTransform, isFramed, sameTransform } from './frame-box.ts';
 import type { Box, Transform } from './frame-box.ts';
 import type { TreeLayout } from './layout-tree.ts';
 
@@ -111,17 +111,21 @@ export function useTreeCamera(
       c.epoch = frame.epoch;
       c.size = sizeKey;
       c.userMoved = false;
-    } else if (anchorNode && c.anchor?.pid === frame.anchor) {
-      const dx = anchorNode.x - c.anchor.x;
-      const dy = anchorNode.y - c.anchor.y;
+    } else {
+      // The tree changed under the camera: keep the anchor where it was on screen.
       const left = c.target ? c.movingUntil - performance.now() : 0;
       const base: Transform = left > 0 && c.target ? c.target : zoomTransform(svg);
-      let next = dx === 0 && dy === 0 ? base : { x: base.x - dx * base.k, y: base.y - dy * base.k, k: base.k };
-      if (box && !c.userMoved && !everything && !isFramed(box, next, size.width, size.height)) {
-        next = buildFrameTransform(box, size.width, size.height, frame.minScale, frame.maxScale);
+      let next = base;
+      if (anchorNode && c.anchor?.pid === frame.anchor) {
+        const dx = anchorNode.x - c.anchor.x;
+        const dy = anchorNode.y - c.anchor.y;
+        if (dx !== 0 || dy !== 0) next = { x: base.x - dx * base.k, y: base.y - dy * base.k, k: base.k };
       }
-      // Mid-move, the move goes on to the shifted end; otherwise the shift is immediate.
-      if (next !== base) move(next, Math.max(0, left));
+      // Unless the person moved the view: a chain that grew, or changed, is framed again.
+      const ideal = box && !c.userMoved && !everything ? buildFrameTransform(box, size.width, size.height, frame.minScale, frame.maxScale) : null;
+      // (A chain too big to fit at readable size is shown from its start: that is as framed as it gets.)
+      if (box && ideal && !isFramed(box, next, size.width, size.height) && !sameTransform(next, ideal)) move(ideal, MOVE_MS);
+      else if (next !== base) move(next, Math.max(0, left));
     }
     c.anchor = anchorNode ? { pid: anchorNode.process.pid, x: anchorNode.x, y: anchorNode.y } : null;
   }, [svgRef, layout, frame, size]);

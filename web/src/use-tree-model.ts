@@ -93,9 +93,10 @@ export function useTreeModel(
   const selectedPid = selectedProcess?.pid ?? null;
   const roots = useMemo(() => buildTree(drawn, { view, showKernelThreads: kernelThreads }), [drawn, view, kernelThreads]);
   const parents = useMemo(() => parentMap(roots), [roots]);
+  const drawnByPid = useMemo(() => (ghosts.length ? new Map(drawn.map((p) => [p.pid, p])) : byPid), [ghosts, drawn, byPid]);
   const chain = useMemo(
-    () => buildFrameChain({ framing, process: selectedProcess, container: selectedContainer, containers, byPid, parents }),
-    [framing, selectedProcess, selectedContainer, containers, byPid, parents],
+    () => buildFrameChain({ framing, process: selectedProcess, container: selectedContainer, containers, byPid: drawnByPid, parents }),
+    [framing, selectedProcess, selectedContainer, containers, drawnByPid, parents],
   );
   const type = treeType(workshop);
   let measure = MEASURES.get(workshop);
