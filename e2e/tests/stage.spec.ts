@@ -212,16 +212,19 @@ test('a new container pulses with a toast, and a stopped one fades out over 2–
   await page.getByTestId('container-item').filter({ hasText: 'web2' }).click();
   const node = page.locator(`[data-testid="tree-node"][data-pid="${pid}"]`);
   await expect(node).toBeVisible();
-  // Sampled in the page, every 50 ms, until the node has gone.
+  // Sampled in the page, every 50 ms (as often as a busy page allows), until the node has gone.
+  type Sample = { t: number; opacity: number; text: string; duration: number | null };
   const sampling = page.evaluate(
     (target) =>
-      new Promise<Array<{ t: number; opacity: number; text: string }>>((resolve) => {
-        const samples: Array<{ t: number; opacity: number; text: string }> = [];
+      new Promise<Sample[]>((resolve) => {
+        const samples: Sample[] = [];
         const start = performance.now();
         const tick = (): void => {
           const g = document.querySelector(`[data-testid="tree-node"][data-pid="${target}"]`);
           if (!g || performance.now() - start > 30_000) return resolve(samples);
-          samples.push({ t: performance.now() - start, opacity: Number(getComputedStyle(g).opacity), text: g.textContent ?? '' });
+          const fade = g.getAnimations().find((a) => (a as CSSAnimation).animationName === 'depart');
+          const duration = fade ? Number(fade.effect?.getTiming().duration) : null;
+          samples.push({ t: performance.now() - start, opacity: Number(getComputedStyle(g).opacity), text: g.textContent ?? '', duration });
           setTimeout(tick, 50);
         };
         tick();
@@ -233,14 +236,15 @@ test('a new container pulses with a toast, and a stopped one fades out over 2–
   await page.waitForTimeout(900);
   await shot(page, 'fading');
   const samples = await sampling;
-  const fading = samples.filter((s) => s.opacity < 0.98 && s.opacity > 0.02);
-  const span = (fading[fading.length - 1]?.t ?? 0) - (fading[0]?.t ?? 0);
-  console.log(`fade of web2's redis-server over ${span.toFixed(0)} ms: ${fading.map((s) => s.opacity.toFixed(2)).join(' ')}`);
-  expect(fading.length).toBeGreaterThanOrEqual(5);
-  expect(span).toBeGreaterThanOrEqual(1800);
-  expect(span).toBeLessThanOrEqual(3500);
+  const fading = samples.filter((s) => s.duration !== null);
+  console.log(`fade of web2's redis-server: ${fading.map((s) => `${s.t.toFixed(0)}ms ${s.opacity.toFixed(2)}`).join(', ')}`);
+  // The fade itself: 2–3 s long, only ever fading, seen part way, and seen to the end before the node goes.
+  expect(fading.length).toBeGreaterThanOrEqual(3);
+  for (const s of fading) expect(s.duration).toBeGreaterThanOrEqual(2000);
+  for (const s of fading) expect(s.duration).toBeLessThanOrEqual(3000);
   for (let i = 1; i < fading.length; i++) expect(fading[i]?.opacity ?? 1).toBeLessThanOrEqual((fading[i - 1]?.opacity ?? 0) + 0.02);
-  expect(fading.some((s) => s.opacity > 0.3 && s.opacity < 0.7)).toBe(true);
+  expect(fading.some((s) => s.opacity > 0.1 && s.opacity < 0.9)).toBe(true);
+  expect(fading[fading.length - 1]?.opacity).toBeLessThanOrEqual(0.05);
   expect(samples.some((s) => s.text.includes('exited (137)'))).toBe(true);
   await expect(node).toHaveCount(0);
   await expect(page.getByTestId('container-item').filter({ hasText: 'web2' })).toContainText('exited (137)');
