@@ -18,8 +18,10 @@ describe('buildNodeLabel', () => {
   });
 
   it('buildNodeLabel gives a departing container init the container’s exit code', () => {
-    const stopped = new Map([[DB, { ...(containers.get(DB) as never as object), pid: 21, exitCode: 137 }]]) as never;
-    expect(buildNodeLabel(host[4] ?? proc(0, 0), stopped, false, null, true).exit).toBe(' exited (137)');
+    const stopped = new Map([[DB, { ...(containers.get(DB) as never as object), pid: null, exitCode: 137 }]]) as never;
+    const init = { ...(host[4] ?? proc(0, 0)), nspid: [21, 1] };
+    expect(buildNodeLabel(init, stopped, false, null, true).exit).toBe(' exited (137)');
+    expect(buildNodeLabel({ ...init, nspid: [21, 7] }, stopped, false, null, true).exit).toBe(' exited');
   });
 
   it('printable escapes control characters in a kernel name', () => {

@@ -51,8 +51,9 @@ export function buildNodeLabel(
   const roleTag = p.role === 'shim' || p.role === 'docker-init' || p.role === 'docker-proxy' || p.role === 'conmon' ? roleLabel(p.role) : null;
   const tag = container ? container.name : p.containerId ? p.containerId.slice(0, 12) : shimFor ? `shim of ${shimFor.name}` : roleTag;
   const name = printable(p.name);
-  // The container's exit code belongs to its init process.
-  const exitCode = departing && container && container.pid === p.pid && container.exitCode !== null ? container.exitCode : null;
+  // The container's exit code belongs to its init: pid 1 in its pid namespace (a stopped container no longer names its pid).
+  const isInit = container !== undefined && (container.pid === p.pid || (p.nspid.length > 1 && p.nspid[p.nspid.length - 1] === 1));
+  const exitCode = departing && container && isInit && container.exitCode !== null ? container.exitCode : null;
   return {
     name: groupSize ? `${groupSize}*[${name}]` : name,
     pid: groupSize ? '' : `(${p.pid})`,
