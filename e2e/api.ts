@@ -7,9 +7,21 @@ export function serverUrl(): string {
   return url;
 }
 
+/** The dashboard's page URL with more query parameters (the server trades the token for a cookie and keeps them). */
+export function pageUrl(query = '', base = serverUrl()): string {
+  return query ? `${base}&${query}` : base;
+}
+
+/** An API call as a script makes it: the token from the printed URL, as a bearer header. */
+export function apiFetch(path: string, base = serverUrl()): Promise<Response> {
+  const url = new URL(base);
+  const token = url.searchParams.get('token') ?? '';
+  return fetch(new URL(path, url.origin), { headers: { Authorization: `Bearer ${token}` } });
+}
+
 /** The server's snapshot, validated with the same schema the web app uses. */
 export async function fetchSnapshot(base = serverUrl()): Promise<Snapshot> {
-  const response = await fetch(new URL('/api/snapshot', base));
+  const response = await apiFetch('/api/snapshot', base);
   if (!response.ok) throw new Error(`snapshot: HTTP ${response.status}`);
   return snapshotSchema.parse(await response.json());
 }

@@ -21,7 +21,7 @@ export async function labUp(): Promise<void> {
 }
 
 export async function labDown(): Promise<void> {
-  await run('bash', [path.join(repoRoot, 'scripts/lab-down.sh'), LAB_DIR], { timeout: 120_000, maxBuffer: 1 << 24 });
+  await run('bash', [path.join(repoRoot, 'scripts/lab-down.sh'), LAB_DIR], { timeout: 600_000, maxBuffer: 1 << 24 });
 }
 
 export interface ServerProcess {
@@ -30,9 +30,11 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the real server (as `npm run serve` does) on a free port and waits for its URL. */
-export async function startServer(env: Record<string, string>, args: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'server/src/main.ts'), '--port', '0', ...args], {
+/** Starts the real `proclens` command (what `npm start` runs after building) on a free port and waits for its URL. */
+export async function startServer(env: Record<string, string>, args: string[] = [], wrapper: string[] = []): Promise<ServerProcess> {
+  // `wrapper`: a command the server runs under, e.g. `setpriv --reuid=… --` (least-privilege spec).
+  const [file = process.execPath, ...rest] = [...wrapper, process.execPath, path.join(repoRoot, 'bin/proclens.js'), '--port', '0', ...args];
+  const child = spawn(file, rest, {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -35,6 +35,8 @@ import { testProcess } from '@proclens/shared/testing';
 import { layoutTree } from '../web/src/layout-tree.ts';
 import { monospaceMeasure } from '../web/src/node-label.ts';
 import { describeCpu, onCleanup, runCleanups, sampleCpu } from './spawn-sleepers.ts';
+import { describeRevision } from './bench/describe-revision.ts';
+import { median, percentile } from './bench/percentile.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const distIndex = process.argv.indexOf('--dist');
@@ -469,21 +471,7 @@ function instrument(expected: number): void {
 // Statistics and formatting.
 
 /** `commit 4555ce0` (+ `with uncommitted changes`), for telling runs apart while the code moves. */
-function gitDescribe(): string {
-  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
-  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'web', 'shared', 'server'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  }).stdout.trim();
-  return head ? `commit ${head}${dirty ? ' with uncommitted changes in web/, shared/ or server/' : ''}` : 'not a git checkout';
-}
 
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
-}
-const median = (values: number[]): number => percentile(values, 50);
 const ms = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(0)} ms` : 'n/a');
 const ms1 = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : 'n/a');
 
@@ -916,7 +904,7 @@ const verdict = (ok: boolean): string => (ok ? '**PASS**' : '**MISS**');
 
 async function main(): Promise<void> {
   const started = new Date();
-  const revision = gitDescribe();
+  const revision = describeRevision(ROOT, ['web', 'shared', 'server']);
   const cpu0 = sampleCpu();
   if (distIndex < 0 && (process.argv.includes('--build') || !existsSync(path.join(DIST, 'index.html')))) {
     log('building the web app (npm run build)…');

@@ -22,11 +22,14 @@
 # image: PATH, NODE_VERSION, CMD ["node"]. The result can stand in for node:20-bookworm-slim:
 #   docker build --network=host --build-arg NODE_IMAGE=local/node:20 .
 #
-# Idempotent: the image carries a fingerprint of its inputs (this script, node, npm, busybox,
+# Idempotent: the image carries a fingerprint of its inputs (this script, copy-with-libs.sh, node, npm, busybox,
 # getconf, the CA bundle) in the label proclens.base.fingerprint; when TAG already has the same
 # fingerprint nothing is done. BASE_REBUILD=1 forces a rebuild. Progress goes to stderr; stdout
 # gets TAG alone. Needs root (chroot for the sanity check, root-owned files in the image).
 set -euo pipefail
+
+# This script's folder, for copy-with-libs.sh (before anything changes directory).
+SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 
 log() { printf 'build-node-base: %s\n' "$*" >&2; }
 die() { printf 'build-node-base: error: %s\n' "$*" >&2; exit 1; }
@@ -75,7 +78,7 @@ command -v docker >/dev/null 2>&1 || die "docker CLI not found"
 # --- up to date? -----------------------------------------------------------------------
 fingerprint="$(
   {
-    sha256sum "$0" "$NODE_BIN" "$BUSYBOX" "$CA_BUNDLE" ${GETCONF:+"$GETCONF"} | awk '{print $1}'
+    sha256sum "$0" "$SCRIPTS/copy-with-libs.sh" "$NODE_BIN" "$BUSYBOX" "$CA_BUNDLE" ${GETCONF:+"$GETCONF"} | awk '{print $1}'
     printf '%s\n' "$NODE_VERSION" "$NPM_VERSION" "$NPM_DIR"
   } | sha256sum | cut -c1-32
 )"
@@ -96,22 +99,8 @@ chmod 1777 "$R/tmp" "$R/var/tmp"
 chmod 0700 "$R/root"
 chown 1000:1000 "$R/home/node"
 
-# Copies a file and every library ldd lists for it (and the loader) to the same paths in $R.
-copy_libs() {
-  local lib
-  while read -r lib; do
-    [ -n "$lib" ] || continue
-    [ -e "$R$lib" ] && continue
-    mkdir -p "$R$(dirname "$lib")"
-    cp -L "$lib" "$R$lib"
-  done < <(ldd "$1" 2>/dev/null | awk '
-    $2 == "=>" && $3 ~ /^\// { print $3; next }
-    $1 ~ /^\// { print $1 }')
-}
-
 log "rootfs from node $NODE_VERSION ($NODE_BIN), npm $NPM_VERSION ($NPM_DIR)"
-install -m 0755 "$NODE_BIN" "$R/usr/local/bin/node"
-copy_libs "$NODE_BIN"
+bash "$SCRIPTS/copy-with-libs.sh" "$R" "$NODE_BIN" /usr/local/bin/node
 # glibc companions: stubs since glibc 2.34, but prebuilt addons (rolldown, lightningcss) still
 # link librt etc.; NSS modules for older glibc. Taken from the directory libc lives in.
 libc="$(ldd "$NODE_BIN" | awk '$1 ~ /^libc\.so/ {print $3}')"
@@ -135,8 +124,7 @@ done
 # npm's bin scripts start with #!/usr/bin/env node.
 ln -s /bin/busybox "$R/usr/bin/env"
 if [ -n "$GETCONF" ]; then
-  install -m 0755 "$(readlink -f "$GETCONF")" "$R/usr/bin/getconf"
-  copy_libs "$GETCONF"
+  bash "$SCRIPTS/copy-with-libs.sh" "$R" "$(readlink -f "$GETCONF")" /usr/bin/getconf
 fi
 
 # Dereference: /etc/ssl/certs is mostly links into /usr/share/ca-certificates.

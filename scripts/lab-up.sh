@@ -12,6 +12,9 @@
 # Set LAB_REBUILD=1 to rebuild the images. Tear down with scripts/lab-down.sh.
 set -euo pipefail
 
+# This script's folder, for copy-with-libs.sh (before anything changes directory).
+SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+
 # Keep stdout for the final export line only; everything else goes to stderr.
 exec 3>&1 1>&2
 
@@ -117,22 +120,6 @@ done
 log "engine up: server $(docker version --format '{{.Server.Version}}' 2>/dev/null) ($((SECONDS - t0)) s)"
 
 # --- images --------------------------------------------------------------------
-# Copy a binary plus every shared library ldd lists (incl. the dynamic loader)
-# into rootfs $1, the binary going to $3 (a path inside the rootfs).
-copy_with_libs() {
-  local root="$1" bin="$2" dest="$3" lib
-  install -D -m 0755 "$bin" "$root$dest"
-  # "libx.so => /lib/.../libx.so (0x..)" and "/lib64/ld-linux-x86-64.so.2 (0x..)"
-  while read -r lib; do
-    [ -n "$lib" ] || continue
-    [ -e "$root$lib" ] && continue
-    mkdir -p "$root$(dirname "$lib")"
-    cp -L "$lib" "$root$lib"
-  done < <(ldd "$bin" 2>/dev/null | awk '
-    $2 == "=>" && $3 ~ /^\// { print $3; next }
-    $1 ~ /^\// { print $1 }')
-}
-
 # Minimal /etc, busybox and applet symlinks.
 base_rootfs() {
   local root="$1" a
@@ -165,9 +152,9 @@ if [ "${LAB_REBUILD:-0}" = 1 ] || ! image_exists redis:alpine; then
   log "building image redis:alpine from the host's redis-server"
   RFS="$DIR/rootfs"
   base_rootfs "$RFS"
-  copy_with_libs "$RFS" "$(command -v redis-server)" /usr/local/bin/redis-server
+  bash "$SCRIPTS/copy-with-libs.sh" "$RFS" "$(command -v redis-server)" /usr/local/bin/redis-server
   if command -v redis-cli >/dev/null 2>&1; then
-    copy_with_libs "$RFS" "$(command -v redis-cli)" /usr/local/bin/redis-cli
+    bash "$SCRIPTS/copy-with-libs.sh" "$RFS" "$(command -v redis-cli)" /usr/local/bin/redis-cli
   fi
   # Sanity check: the binary must start inside the rootfs.
   chroot "$RFS" /usr/local/bin/redis-server --version >&2 \

@@ -4,8 +4,9 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
+import { processDetailSchema } from '@proclens/shared';
 import type { Snapshot } from '@proclens/shared';
-import { fetchSnapshot, findChain } from '../api.ts';
+import { apiFetch, fetchSnapshot, findChain } from '../api.ts';
 import { DOCKER_HOST, LAB_DIR, docker, repoRoot } from '../lab.ts';
 
 /**
@@ -117,8 +118,18 @@ test('docker-compose runs the dashboard in a container that sees the host’s pi
   expect(containerId).toMatch(/^[0-9a-f]{64}$/);
   const containerPid = Number((await docker('inspect', '-f', '{{.State.Pid}}', containerId)).trim());
 
-  // The containerised server, from the host, on loopback.
-  const url = `http://127.0.0.1:${port}/`;
+  // The containerised server, from the host, on loopback, at the URL it printed (as a user finds it: `docker-compose logs`).
+  let url = '';
+  await expect
+    .poll(
+      async () => {
+        const logs = await compose(['logs', '--no-color', 'proclens']);
+        url = new RegExp(`http://127\\.0\\.0\\.1:${port}/\\?token=[\\w-]+`).exec(logs)?.[0] ?? '';
+        return url;
+      },
+      { timeout: 60_000, intervals: [500] },
+    )
+    .not.toBe('');
   let snapshot: Snapshot | undefined;
   await expect
     .poll(
@@ -165,6 +176,19 @@ test('docker-compose runs the dashboard in a container that sees the host’s pi
   expect(chain.containerd.role).toBe('containerd');
   expect(chain.shim.logicalParent).toBe(chain.containerd.pid);
   expect(chain.dockerd.role).toBe('dockerd');
+
+  // Least privilege: the server holds CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH and nothing else
+  // (bits 19 and 2), cannot gain more, and that is enough to read every part of the chain.
+  const status = readFileSync(`/proc/${containerPid}/status`, 'utf8');
+  for (const set of ['CapEff', 'CapPrm', 'CapBnd']) expect(new RegExp(`^${set}:\\s+([0-9a-f]+)$`, 'm').exec(status)?.[1], set).toBe('0000000000080004');
+  expect(status).toMatch(/^NoNewPrivs:\s+1$/m);
+  for (const { pid } of [chain.dockerd, chain.containerd, chain.shim, chain.init]) {
+    const res = await apiFetch(`/api/processes/${pid}`, url);
+    expect(res.status).toBe(200);
+    const detail = processDetailSchema.parse(await res.json());
+    expect(detail.notPermitted, `pid ${pid}`).toEqual([]);
+    expect(detail.exe, `pid ${pid}`).not.toBeNull();
+  }
 
   // The page, as a person opens it.
   await page.goto(url);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import type { Snapshot } from '@proclens/shared';
 import { containerDetailSchema } from '@proclens/shared';
-import { fetchSnapshot, serverUrl } from '../api.ts';
+import { apiFetch, fetchSnapshot, serverUrl } from '../api.ts';
 import { DOCKER_HOST, LAB_DIR, docker, labUp, startServer } from '../lab.ts';
 
 /**
@@ -103,14 +103,14 @@ test('a --init container shows docker-init as its pid 1 with the program beneath
 });
 
 test('the container detail reports init, compose labels and a masked configured environment', async () => {
-  const response = await fetch(new URL('/api/containers/web', serverUrl()));
+  const response = await apiFetch('/api/containers/web');
   const text = await response.text();
   expect(text).not.toContain('abc123secret');
   const detail = containerDetailSchema.parse(JSON.parse(text));
   expect(detail).toMatchObject({ init: true, compose: { project: 'shop', service: 'web' }, command: ['sleep', '1000'], networkMode: 'none' });
   expect(detail.env).toContainEqual({ name: 'API_TOKEN', value: null, masked: true });
-  expect((await fetch(new URL('/api/containers/no-such-thing', serverUrl()))).status).toBe(404);
-  expect((await fetch(new URL('/api/containers/..%2f..', serverUrl()))).status).toBe(404);
+  expect((await apiFetch('/api/containers/no-such-thing')).status).toBe(404);
+  expect((await apiFetch('/api/containers/..%2f..')).status).toBe(404);
 });
 
 test('stop, start, restart and rename show up within moments', async () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { fetchSnapshot, findChain, serverUrl } from '../api.ts';
+import { fetchSnapshot, findChain, pageUrl } from '../api.ts';
 import { DOCKER_HOST, docker, repoRoot, startServer } from '../lab.ts';
 
 const ARTIFACTS = path.join(repoRoot, 'e2e/artifacts');
@@ -10,7 +10,7 @@ const node = (page: Page, pid: number) => page.locator(`[data-testid="tree-node"
 const link = (page: Page, source: number, target: number) => page.locator(`[data-testid="tree-link"][data-source="${source}"][data-target="${target}"]`);
 
 test('kernel threads are hidden by default and shown with the toggle', async ({ page }) => {
-  await page.goto(serverUrl());
+  await page.goto(pageUrl());
   await expect(node(page, 1)).toBeVisible();
   await expect(node(page, 2)).toHaveCount(0);
   await page.keyboard.press('t');
@@ -20,7 +20,7 @@ test('kernel threads are hidden by default and shown with the toggle', async ({ 
 
 test('runtime view links the shim to containerd (dashed); kernel view shows it under pid 1', async ({ page }) => {
   const { containerd, shim } = findChain(await fetchSnapshot(), 'db');
-  await page.goto(serverUrl());
+  await page.goto(pageUrl());
   await expect(link(page, containerd.pid, shim.pid)).toHaveAttribute('data-kind', 'logical');
   await expect(node(page, shim.pid)).toContainText('ppid 1');
   await page.getByRole('button', { name: 'Kernel', exact: true }).click();
@@ -31,7 +31,7 @@ test('runtime view links the shim to containerd (dashed); kernel view shows it u
 
 test('a process in new namespaces wears a badge, and the pane says which it shares with the host', async ({ page }) => {
   const { init, shim } = findChain(await fetchSnapshot(), 'db');
-  await page.goto(`${serverUrl()}?pid=${init.pid}`);
+  await page.goto(pageUrl(`pid=${init.pid}`));
   await expect(node(page, init.pid)).toHaveAttribute('data-namespaces', /pid/);
   await expect(node(page, init.pid)).toHaveAttribute('data-namespaces', /net/);
   await expect(node(page, shim.pid)).not.toHaveAttribute('data-namespaces', /.+/);
@@ -43,7 +43,7 @@ test('a process in new namespaces wears a badge, and the pane says which it shar
 test('identical siblings are compacted like pstree (3*[sleep]) and expand on click', async ({ page }) => {
   for (let i = 0; i < 3; i++) await docker('exec', '-d', 'db', 'sleep', '900');
   const db = (await fetchSnapshot()).containers.find((c) => c.name === 'db');
-  await page.goto(serverUrl());
+  await page.goto(pageUrl());
   const group = page.locator(`[data-testid="tree-group"][data-name="sleep"][data-container-id="${db?.id}"]`);
   await expect(group).toBeVisible();
   await expect(group.locator('text.label')).toHaveText(/^\d+\*\[sleep\]/);
@@ -55,7 +55,7 @@ test('identical siblings are compacted like pstree (3*[sleep]) and expand on cli
 
 test('folding a subtree shows its rolled-up count, CPU and memory', async ({ page }) => {
   const { dockerd } = findChain(await fetchSnapshot(), 'db');
-  await page.goto(serverUrl());
+  await page.goto(pageUrl());
   await node(page, dockerd.pid).locator('circle').click();
   await expect(node(page, dockerd.pid).locator('.hidden-count')).toHaveText(/^ \+\d+ · \d+\.\d% · [\d.]+ (KiB|MiB|GiB)$/);
   await expect(node(page, dockerd.pid)).toHaveAttribute('aria-expanded', 'false');
@@ -63,7 +63,7 @@ test('folding a subtree shows its rolled-up count, CPU and memory', async ({ pag
 
 test('the URL restores the selection, the container and the view', async ({ page }) => {
   const { init } = findChain(await fetchSnapshot(), 'db');
-  await page.goto(`${serverUrl()}?pid=${init.pid}&container=db&view=kernel`);
+  await page.goto(pageUrl(`pid=${init.pid}&container=db&view=kernel`));
   await expect(page.getByTestId('detail-host-pid')).toHaveText(String(init.pid));
   await expect(page.getByTestId('container-item').filter({ hasText: 'db' })).toHaveAttribute('aria-pressed', 'true');
   await expect(node(page, init.pid)).toHaveAttribute('data-highlight', 'member');
@@ -73,7 +73,7 @@ test('the URL restores the selection, the container and the view', async ({ page
 });
 
 test('the view exports as SVG and PNG for slides', async ({ page }) => {
-  await page.goto(serverUrl());
+  await page.goto(pageUrl());
   await expect(page.getByTestId('container-item').first()).toBeVisible();
   const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').click()]);
   const svgPath = path.join(ARTIFACTS, 'export.svg');
@@ -90,7 +90,7 @@ test('the view exports as SVG and PNG for slides', async ({ page }) => {
 });
 
 test('the event timeline records births and deaths, and a click goes to the process', async ({ page }) => {
-  await page.goto(serverUrl());
+  await page.goto(pageUrl());
   await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
   await docker('exec', '-d', 'db', 'sleep', '4242');
   // docker exec's process is born as runc's init and exec()s into sleep inside db.
@@ -105,13 +105,13 @@ test('the event timeline records births and deaths, and a click goes to the proc
 
 test('hovering a runtime process explains what it is', async ({ page }) => {
   const { dockerd, shim } = findChain(await fetchSnapshot(), 'db');
-  await page.goto(serverUrl());
+  await page.goto(pageUrl());
   await expect(node(page, dockerd.pid).locator('title')).toContainText('dockerd is the Docker engine');
   await expect(node(page, shim.pid).locator('title')).toContainText('re-parents itself to pid 1');
 });
 
 test('workshop mode and the light theme are readable at 1280×720', async ({ page }) => {
-  await page.goto(`${serverUrl()}?container=db`);
+  await page.goto(pageUrl(`container=db`));
   await page.keyboard.press('w');
   await page.getByTestId('theme').click();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
@@ -127,7 +127,9 @@ test('workshop mode and the light theme are readable at 1280×720', async ({ pag
 });
 
 test('the page says reconnecting… when the server goes away and recovers by itself', async ({ page }) => {
-  const first = await startServer({ DOCKER_HOST });
+  // A fixed token, so the page's cookie is still good when the server comes back on the same port.
+  const token = 'e2e-reconnect-token-0123456789';
+  const first = await startServer({ DOCKER_HOST }, ['--token', token]);
   const port = new URL(first.url).port;
   let second: Awaited<ReturnType<typeof startServer>> | null = null;
   try {
@@ -136,7 +138,7 @@ test('the page says reconnecting… when the server goes away and recovers by it
     await first.stop();
     await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'reconnecting');
     await expect(page.getByTestId('connection')).toHaveText('reconnecting…');
-    second = await startServer({ DOCKER_HOST }, ['--port', port]);
+    second = await startServer({ DOCKER_HOST }, ['--port', port, '--token', token]);
     await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'live', { timeout: 15_000 });
     await expect(node(page, 1)).toBeVisible();
   } finally {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { fetchSnapshot, findChain, serverUrl } from '../api.ts';
+import { fetchSnapshot, findChain, pageUrl } from '../api.ts';
 import { docker, repoRoot } from '../lab.ts';
 
 /** The seed lesson "containers are just processes", step by step, without a terminal. */
@@ -13,7 +13,7 @@ const node = (page: Page, pid: number) => page.locator(`[data-testid="tree-node"
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `lesson-${name}.png`) });
 
 async function openDetail(page: Page, pid: number): Promise<void> {
-  await page.goto(`${serverUrl()}?pid=${pid}`);
+  await page.goto(pageUrl(`pid=${pid}`));
   await expect(page.getByTestId('detail-host-pid')).toHaveText(String(pid));
 }
 
@@ -23,7 +23,7 @@ test.afterAll(async () => {
 
 test('1. docker run -d --name=lesson redis:alpine: the new branch appears live and is marked as newborn', async ({ page }) => {
   await docker('rm', '-f', 'lesson').catch(() => '');
-  await page.goto(serverUrl());
+  await page.goto(pageUrl());
   await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
   await docker('run', '-d', '--name=lesson', '--network=none', 'redis:alpine');
   await expect(page.getByTestId('container-item').filter({ hasText: 'lesson' })).toBeVisible({ timeout: 3000 });
@@ -41,7 +41,7 @@ test('1. docker run -d --name=lesson redis:alpine: the new branch appears live a
 
 test('2. ps aux | grep redis-server: search finds redis-server with its pid, user and command', async ({ page }) => {
   const { init } = findChain(await fetchSnapshot(), 'db');
-  await page.goto(serverUrl());
+  await page.goto(pageUrl());
   await page.keyboard.press('/');
   await expect(page.getByTestId('search')).toBeFocused();
   await page.keyboard.type('redis-server');
@@ -72,7 +72,7 @@ test('3. docker top db: clicking db lists its processes with PID and PPID and li
     .slice(1)
     .filter((l) => l.trim())
     .map((l) => l.trim().split(/\s+/).map(Number));
-  await page.goto(serverUrl());
+  await page.goto(pageUrl());
   await page.getByTestId('container-item').filter({ hasText: 'db' }).click();
   const table = page.getByTestId('container-top');
   for (const [pid, ppid] of top) {

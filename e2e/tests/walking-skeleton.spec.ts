@@ -1,14 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { fetchSnapshot, findChain, serverUrl } from '../api.ts';
+import { fetchSnapshot, findChain, pageUrl } from '../api.ts';
 import { docker, repoRoot, startServer } from '../lab.ts';
 
 const ARTIFACTS = path.join(repoRoot, 'e2e/artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
 
 test('the lab container db appears with the chain dockerd → containerd → shim → redis-server', async ({ page }) => {
-  await page.goto(serverUrl());
+  await page.goto(pageUrl());
   await expect(page.getByTestId('container-item').filter({ hasText: 'db' })).toBeVisible();
 
   const chain = findChain(await fetchSnapshot(), 'db');
@@ -40,7 +40,7 @@ test('clicking db highlights exactly the pids docker top db lists', async ({ pag
   const pids = (await dockerTop()).map((l) => Number(l.split(/\s+/)[0])).sort((a, b) => a - b);
   expect(pids.length).toBeGreaterThanOrEqual(2);
 
-  await page.goto(serverUrl());
+  await page.goto(pageUrl());
   await page.getByTestId('container-item').filter({ hasText: 'db' }).click();
   await expect
     .poll(async () =>
@@ -59,7 +59,7 @@ test('clicking db highlights exactly the pids docker top db lists', async ({ pag
 
 test('redis-server’s detail pane shows pid 1 inside the container and its host pid', async ({ page }) => {
   const { init } = findChain(await fetchSnapshot(), 'db');
-  await page.goto(serverUrl());
+  await page.goto(pageUrl());
   await page.getByTestId('container-item').filter({ hasText: 'db' }).click();
   await page.locator(`[data-testid="tree-node"][data-pid="${init.pid}"] text.label`).click();
   const pane = page.getByTestId('detail-pane');
@@ -72,7 +72,7 @@ test('redis-server’s detail pane shows pid 1 inside the container and its host
 });
 
 test('a container started while the page is open appears live', async ({ page }) => {
-  await page.goto(serverUrl());
+  await page.goto(pageUrl());
   await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
   await docker('rm', '-f', 'web1').catch(() => '');
   await docker('run', '-d', '--name=web1', '--network=none', 'redis:alpine');

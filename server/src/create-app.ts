@@ -1,33 +1,17 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
-import type { NextFunction, Request, Response } from 'express';
-import type { ProcessDetail } from '@proclens/shared';
-import { buildContainerDetail, maskEnvironment } from '@proclens/shared';
-import type { ContainerConfig } from '@proclens/shared';
-import type { AllowedHosts } from './check-request.ts';
-import { isAllowedHost } from './check-request.ts';
-import { isAuthorised, tokenCookieName, tokenMatches } from './check-token.ts';
+import type { NextFunction, Request, Response, Router } from 'express';
+import type { Access, Role } from './access.ts';
 import type { Logger } from './logger.ts';
-import type { ProcessMonitor } from './process-monitor.ts';
-import { readProcessDetail } from './read-process-detail.ts';
-
-/** Linux's largest possible pid (`PID_MAX_LIMIT` on 64-bit). */
-const PID_MAX_LIMIT = 4_194_304;
+import { buildSafeRedirect, parseRequestTarget } from './parse-request-parts.ts';
 
 export interface AppOptions {
-  monitor: ProcessMonitor;
-  procRoot: string;
-  revealSecrets: boolean;
-  allowedHosts: AllowedHosts;
-  anyHost: boolean;
-  /** When set, every request must carry it (query, cookie or bearer header). */
-  token: string | null;
-  /** The port actually listened on, known once listening: it names the token cookie. */
-  port(): number;
+  access: Access;
+  /** The mode's read-only API (live host, recording or hub), mounted at `/api` behind the token. */
+  api: Router;
   /** The built web app; served when present. */
   webRoot: string;
-  inspectContainer(id: string): Promise<ContainerConfig | null>;
   log: Logger;
 }
 
@@ -40,98 +24,100 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Cache-Control': 'no-store',
 };
 
-/** The HTTP API and the web app. Read-only: nothing here changes the host. */
+/** What the page shell says when opened without its token (its scripts need the token too). */
+const NEEDS_TOKEN = 'This dashboard needs its access token. Open the address the proclens server printed when it started: it ends in ?token=…';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** What the request's credentials grant, set once admitted. */
+    role?: Role;
+  }
+}
+
+/**
+ * The HTTP side: security headers, the Host check, the token (the page URL trades `?token=` for
+ * a cookie; everything else needs the cookie or a bearer header), the mode's API and the web app.
+ * Read-only: nothing here changes the host. Nothing a client sends makes it answer 5xx.
+ */
 export function createApp(options: AppOptions): express.Express {
-  const { monitor, log } = options;
+  const { access, log } = options;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.set('query parser', false);
+  const index = path.join(options.webRoot, 'index.html');
+  const shell = existsSync(index) ? readFileSync(index, 'utf8') : null;
+  // The built app's own files (`/assets/…`, `/favicon.svg`); every other path is the page shell.
+  const files = new Set(existsSync(options.webRoot) ? readdirSync(options.webRoot).map((name) => `/${name}`) : []);
+  const isPage = (pathname: string): boolean =>
+    pathname !== '/ws' &&
+    pathname !== '/api' &&
+    !pathname.startsWith('/api/') &&
+    (pathname === '/index.html' || !files.has(`/${pathname.split('/')[1] ?? ''}`));
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.set(SECURITY_HEADERS);
-    if (!isAllowedHost(req.headers, options.allowedHosts, options.anyHost)) {
-      res.status(403).json({ error: 'forbidden host', host: req.headers.host ?? null });
-      return;
+    if (log.enabled('debug')) {
+      const started = performance.now();
+      res.on('finish', () =>
+        log.debug('request', {
+          method: req.method,
+          path: parseRequestTarget(req.url).path,
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+        }),
+      );
     }
+    const host = access.checkHost(req.headers);
+    if (host && !host.ok) return void res.status(host.status).json({ error: host.error });
+    if (req.method !== 'GET' && req.method !== 'HEAD') return void res.status(405).set('Allow', 'GET, HEAD').json({ error: 'this dashboard is read-only' });
     next();
   });
 
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (options.token === null) return next();
-    const url = new URL(req.originalUrl, 'http://x');
-    const fromQuery = url.searchParams.get('token');
-    if (fromQuery && tokenMatches(fromQuery, options.token) && req.method === 'GET' && !url.pathname.startsWith('/api/')) {
-      // Trade the token in the address bar for a cookie, so a shared screen never shows it.
-      res.cookie(tokenCookieName(options.port()), options.token, { httpOnly: true, sameSite: 'strict', path: '/' });
-      url.searchParams.delete('token');
-      res.redirect(302, `${url.pathname}${url.search}`);
-      return;
+    const target = parseRequestTarget(req.url);
+    const isApi = target.path === '/api' || target.path.startsWith('/api/');
+    const offered = target.query.get('token');
+    if (isPage(target.path) && offered !== null) {
+      // The page URL is the one place a token may travel in the query: trade it for a cookie and
+      // drop it from the address bar, so a shared screen never shows it.
+      const role = access.matchToken(offered);
+      if (!role) return void res.status(401).type('text').send(`The token in this address is not this server's. ${NEEDS_TOKEN}\n`);
+      target.query.delete('token');
+      res.set('Set-Cookie', access.buildCookie(offered));
+      return void res.redirect(302, buildSafeRedirect(target.path, target.query));
     }
-    if (isAuthorised(req.headers, req.originalUrl, options.port(), options.token)) return next();
-    res.status(401).json({ error: 'this dashboard needs its access token: open the URL the server printed at start' });
+    if (isPage(target.path) && shell !== null) {
+      // The shell alone reveals nothing; its scripts and every API call need the token. Opened
+      // without one, it says so instead of staying blank.
+      const admitted = access.authenticate(req.headers) !== null;
+      return void res.type('html').send(admitted ? shell : shell.replace('<div id="root"></div>', `<div id="root"><p>${NEEDS_TOKEN}</p></div>`));
+    }
+    if (isApi && offered !== null) {
+      return void res.status(401).json({ error: 'the token is accepted only in the page URL; scripts send it as "Authorization: Bearer TOKEN"' });
+    }
+    const admission = access.admit(req.headers, { websocket: false });
+    if (!admission.ok) return void res.status(admission.status).json({ error: admission.error });
+    req.role = admission.role;
+    next();
   });
 
-  app.get('/api/snapshot', (_req, res) => void res.json(monitor.current()));
-  app.get('/api/containers', (_req, res) => void res.json(monitor.current().containers));
-
-  app.get('/api/processes/:pid', async (req: Request, res: Response) => {
-    const raw = String(req.params.pid ?? '');
-    const pid = /^\d{1,7}$/.test(raw) ? Number(raw) : NaN;
-    if (!Number.isSafeInteger(pid) || pid < 1 || pid > PID_MAX_LIMIT) {
-      res.status(400).json({ error: 'pid must be a decimal number from 1 to 4194304', pid: raw });
-      return;
-    }
-    // A process born since the last tick is not in the snapshot yet: tick once more.
-    const process = monitor.current().processes.find((p) => p.pid === pid) ?? monitor.tick().processes.find((p) => p.pid === pid);
-    const detail = process ? readProcessDetail(process, { procRoot: options.procRoot, revealSecrets: options.revealSecrets }) : null;
-    if (!process || !detail) {
-      res.status(404).json({ error: 'no such process', pid });
-      return;
-    }
-    const container = process.containerId ? (monitor.current().containers.find((c) => c.id === process.containerId) ?? null) : null;
-    const inspect = container ? await options.inspectContainer(container.id) : null;
-    const body: ProcessDetail = {
-      ...detail,
-      container,
-      containerEnv: inspect ? maskEnvironment(inspect.env, options.revealSecrets) : null,
-    };
-    res.json(body);
-  });
-
-  app.get('/api/containers/:ref', async (req: Request, res: Response) => {
-    const ref = String(req.params.ref ?? '');
-    // A full or short id, or a name: what `docker inspect` takes, and nothing else.
-    const containers = monitor.current().containers;
-    const container = /^[\w.-]{1,128}$/.test(ref)
-      ? (containers.find((c) => c.id === ref || c.name === ref) ?? (ref.length >= 4 ? containers.find((c) => c.id.startsWith(ref)) : undefined))
-      : undefined;
-    const inspect = container ? await options.inspectContainer(container.id) : null;
-    if (!container || !inspect) {
-      res.status(404).json({ error: 'no such container', ref });
-      return;
-    }
-    res.json(buildContainerDetail(container, inspect, options.revealSecrets));
-  });
-
+  app.use('/api', options.api);
   app.use('/api', (_req, res) => void res.status(404).json({ error: 'no such endpoint' }));
 
-  const index = path.join(options.webRoot, 'index.html');
-  if (existsSync(index)) {
-    app.use(express.static(options.webRoot, { index: false, etag: false }));
-    app.get(/.*/, (_req, res) => res.sendFile(index));
+  if (shell !== null) {
+    app.use(express.static(options.webRoot, { index: false, etag: false, fallthrough: true }));
+    app.use((_req, res) => void res.status(404).json({ error: 'not found' }));
   } else {
-    app.get(/.*/, (_req, res) => void res.status(503).type('text').send('The web app is not built. Run `npm run build` (or `npm start`, which builds it).\n'));
+    app.use((_req, res) => void res.status(404).json({ error: 'the web app is not built: run `npm run build` (`npm start` builds it)' }));
   }
 
-  // Express 5 forwards rejected promises here: answer, log, and keep serving.
+  // Express 5 forwards thrown errors and rejected promises here: answer, log, and keep serving.
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const status = (err as { status?: number }).status;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      res.status(status).json({ error: 'bad request' });
-      return;
-    }
-    log.error('request failed', { error: err instanceof Error ? err.message : String(err) });
-    res.status(500).json({ error: 'internal error' });
+    const status = (err as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) return void res.status(status).json({ error: 'bad request' });
+    log.error('request failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    if (!res.headersSent) res.status(500).json({ error: 'internal error' });
   });
   return app;
 }

@@ -76,6 +76,7 @@ afterEach(stopAll);
 let server: RunningServer;
 /** `http://127.0.0.1:PORT/`: the server's own `url` may carry a query (a token) after the slash. */
 let base: string;
+let auth: Record<string, string>;
 let tmp: string;
 
 beforeAll(async () => {
@@ -98,6 +99,7 @@ beforeAll(async () => {
     createLogger('error'),
   );
   base = `http://127.0.0.1:${server.port}/`;
+  auth = { Authorization: `Bearer ${server.token}` };
 });
 
 afterAll(async () => {
@@ -107,13 +109,13 @@ afterAll(async () => {
 });
 
 async function getSnapshot(): Promise<Snapshot> {
-  const res = await fetch(`${base}api/snapshot`);
+  const res = await fetch(`${base}api/snapshot`, { headers: auth });
   expect(res.status).toBe(200);
   return snapshotSchema.parse(await res.json());
 }
 
-async function getDetail(pid: number | string, root = base): Promise<{ status: number; body: ProcessDetail | null }> {
-  const res = await fetch(`${root}api/processes/${pid}`);
+async function getDetail(pid: number | string, root = base, headers = auth): Promise<{ status: number; body: ProcessDetail | null }> {
+  const res = await fetch(`${root}api/processes/${pid}`, { headers });
   const json: unknown = await res.json();
   return { status: res.status, body: res.status === 200 ? processDetailSchema.parse(json) : null };
 }
@@ -137,7 +139,7 @@ const findPid =
 /** A GET with the path sent byte for byte (fetch would normalise it first). */
 function rawGet(pathname: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port: server.port, path: pathname }, (res) => {
+    const req = http.get({ host: '127.0.0.1', port: server.port, path: pathname, headers: auth }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -319,7 +321,7 @@ describe('hostile processes through the HTTP API', () => {
       // tick takes a few hundred milliseconds.
       const startedAt = Date.now();
       while ((Date.now() - startedAt < 2000 || snapshots < 3) && Date.now() - startedAt < 10_000) {
-        const res = await fetch(`${base}api/snapshot`);
+        const res = await fetch(`${base}api/snapshot`, { headers: auth });
         expect(res.status).toBe(200);
         const parsed = snapshotSchema.safeParse(await res.json());
         expect(parsed.success, parsed.success ? '' : parsed.error.message).toBe(true);
@@ -464,10 +466,11 @@ describe('hostile processes through the HTTP API', () => {
       );
       const next = lines(unprivileged);
       const banner = await withTimeout(next(), 20_000, 'the unprivileged server printed no URL');
-      const url = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(banner)?.[1];
-      expect(url, banner).toBeDefined();
+      const found = /(http:\/\/127\.0\.0\.1:\d+\/)\?token=([\w-]+)/.exec(banner);
+      expect(found, banner).not.toBeNull();
+      const url = found?.[1];
       expect(readFileSync(`/proc/${unprivileged.pid}/status`, 'utf8')).toMatch(/^Uid:\t65534\t/m);
-      const asNobody = await getDetail(sleep.pid, url);
+      const asNobody = await getDetail(sleep.pid, url, { Authorization: `Bearer ${found?.[2] ?? ''}` });
       expect(asNobody.status).toBe(200);
       expect(asNobody.body?.environ).toEqual({ state: 'denied', vars: [] });
       expect(asNobody.body?.argv).toEqual(['sleep', '30']);

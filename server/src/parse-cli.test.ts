@@ -1,19 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PORT, USAGE, parseCli } from './parse-cli.ts';
+import { DEFAULT_PORT, OPTIONS, buildUsage, parseCli } from './parse-cli.ts';
 import type { CliResult, Settings } from './parse-cli.ts';
 
 const DEFAULTS: Settings = {
+  command: 'serve',
   port: DEFAULT_PORT,
   host: '127.0.0.1',
-  dockerHost: undefined,
+  token: null,
+  allowedHosts: [],
+  open: false,
+  share: false,
+  dockerHost: null,
+  podmanHost: null,
   procRoot: '/proc',
   intervalMs: 1000,
   cpuBudget: 3,
   revealSecrets: false,
   verbose: false,
-  token: null,
-  allowedHosts: [],
-  open: false,
+  record: null,
+  replay: null,
+  rewindMinutes: 15,
+  nats: null,
+  name: null,
+  natsCreds: null,
+  natsCa: null,
 };
 
 function settings(result: CliResult): Settings {
@@ -103,7 +113,16 @@ describe('parseCli', () => {
     [['--interval', '1s'], {}, /interval/],
     [[], { PROCLENS_INTERVAL: '10' }, /interval/],
     [['--bogus'], {}, /unknown option --bogus/],
-    [['serve'], {}, /unexpected argument "serve"/],
+    [['--port', '1', 'serve'], {}, /unexpected argument "serve" \(a command must come first\)/],
+    [['agent'], {}, /needs --nats URL/],
+    [['hub', '--port', '1'], {}, /needs --nats URL/],
+    [['agent', '--nats', 'nats://x', '--record', 'f'], {}, /--record does not apply to `proclens agent`/],
+    [['--nats', 'nats://x'], {}, /--nats does not apply to `proclens serve`/],
+    [['--record', 'a', '--replay', 'b'], {}, /cannot be used together/],
+    [['--share', '--host', '127.0.0.1'], {}, /--share is for people on other machines/],
+    [['--rewind', '61'], {}, /rewind must be minutes from 0 to 60/],
+    [['agent', '--nats', 'n', '--name', 'a.b'], {}, /name must be/],
+    [['--allowed-hosts', 'a b'], {}, /allowed hosts/],
     [['-p', '80'], {}, /unexpected argument "-p"/],
     [['--port'], {}, /--port needs a value/],
     [['--port', '--verbose'], {}, /port/],
@@ -127,9 +146,10 @@ describe('parseCli', () => {
   });
 
   it('parseCli answers help for --help, before anything else is checked', () => {
-    expect(parseCli(['--help'], {})).toEqual({ kind: 'help' });
-    expect(parseCli(['--port', '99999', '--help'], { PORT: 'x' })).toEqual({ kind: 'help' });
-    expect(USAGE).toMatch(/--port N/);
+    expect(parseCli(['--help'], {})).toEqual({ kind: 'help', command: 'serve' });
+    expect(parseCli(['--port', '99999', '--help'], { PORT: 'x' })).toEqual({ kind: 'help', command: 'serve' });
+    expect(parseCli(['hub', '--help'], {})).toEqual({ kind: 'help', command: 'hub' });
+    expect(buildUsage('serve')).toMatch(/--port N/);
   });
 
   it('parseCli answers version for --version', () => {
@@ -159,5 +179,49 @@ describe('parseCli', () => {
   it('parseCli reveals secrets only for PROCLENS_REVEAL_SECRETS=1', () => {
     expect(settings(parseCli([], { PROCLENS_REVEAL_SECRETS: 'true' })).revealSecrets).toBe(false);
     expect(settings(parseCli([], { PROCLENS_REVEAL_SECRETS: '1' })).revealSecrets).toBe(true);
+  });
+
+  it('parseCli reads the agent and hub commands and their NATS options', () => {
+    expect(settings(parseCli(['agent', '--nats', 'nats://u:p@127.0.0.1:4222', '--name', 'node-1', '--nats-creds', '/c', '--nats-ca', '/ca'], {}))).toEqual({
+      ...DEFAULTS,
+      command: 'agent',
+      port: null,
+      nats: 'nats://u:p@127.0.0.1:4222',
+      name: 'node-1',
+      natsCreds: '/c',
+      natsCa: '/ca',
+    });
+    expect(settings(parseCli(['hub', '--port', '9000'], { PROCLENS_NATS: 'nats://h:4222' }))).toMatchObject({
+      command: 'hub',
+      port: 9000,
+      nats: 'nats://h:4222',
+    });
+    expect(settings(parseCli(['agent', '--port', '9001'], { PROCLENS_NATS: 'nats://h:4222' })).port).toBe(9001);
+  });
+
+  it('parseCli binds beyond loopback by default with --share', () => {
+    expect(settings(parseCli(['--share'], {}))).toMatchObject({ share: true, host: '0.0.0.0' });
+    expect(settings(parseCli(['--share', '--host', '10.0.0.5'], {}))).toMatchObject({ share: true, host: '10.0.0.5' });
+  });
+
+  it('parseCli reads --record, --replay, --rewind and --podman-host', () => {
+    expect(settings(parseCli(['--record', 'a.jsonl.gz', '--rewind', '0', '--podman-host', 'unix:///p.sock'], {}))).toMatchObject({
+      record: 'a.jsonl.gz',
+      rewindMinutes: 0,
+      podmanHost: 'unix:///p.sock',
+    });
+    expect(settings(parseCli(['--replay', 'demo/lesson.jsonl.gz'], {})).replay).toBe('demo/lesson.jsonl.gz');
+    expect(settings(parseCli([], { CONTAINER_HOST: 'unix:///run/podman/podman.sock' })).podmanHost).toBe('unix:///run/podman/podman.sock');
+  });
+
+  it.each(['serve', 'agent', 'hub'] as const)('buildUsage lists every option of %s with its environment variable, and no other', (command) => {
+    const lines = buildUsage(command)
+      .split('\n')
+      .filter((line) => line.startsWith('  --'));
+    for (const option of OPTIONS) {
+      const line = lines.find((l) => l.startsWith(`  --${option.flag} `));
+      expect(line !== undefined, `--${option.flag}`).toBe(option.commands.includes(command));
+      if (line && option.env) expect(line).toContain(`env ${option.env}`);
+    }
   });
 });

@@ -121,6 +121,14 @@ export class ProcScanner {
     return processes.sort((a, b) => a.pid - b.pid);
   }
 
+  /**
+   * One process, read from `/proc/<pid>` alone (for a detail request about a process born since
+   * the last tick): never a scan of the others.
+   */
+  readOne(pid: number): ProcessInfo | null {
+    return this.scanOne(pid, this.options.now());
+  }
+
   private scanOne(pid: number, now: number): ProcessInfo | null {
     const statText = readProcText(`${this.procRoot}/${pid}/stat`);
     const stat = statText.ok ? parseStat(statText.value) : null;

@@ -1,6 +1,9 @@
 import { maskEnvironment, parseCgroup, parseCmdline, parseEnviron, parseStat, parseStatus } from '@proclens/shared';
 import type { EnvironView, ProcessDetail, ProcessInfo } from '@proclens/shared';
 import { readProcDir, readProcLink, readProcText } from './read-proc-file.ts';
+import type { ProcRead } from './read-proc-file.ts';
+
+type Denied = ProcessDetail['notPermitted'][number];
 
 export interface DetailOptions {
   procRoot: string;
@@ -19,8 +22,17 @@ export function readProcessDetail(process: ProcessInfo, options: DetailOptions):
   const parsed = parseStatus(status.value);
   const cmdline = readProcText(`${base}/cmdline`);
   const cgroup = readProcText(`${base}/cgroup`);
-  const exe = readProcLink(`${base}/exe`);
-  const cwd = readProcLink(`${base}/cwd`);
+  // What the kernel refuses is said, not left blank: the pane tells "not permitted" from "none".
+  const notPermitted = new Set<Denied>();
+  const checked = <T>(what: Denied, read: ProcRead<T>): ProcRead<T> => {
+    if (!read.ok && read.reason === 'denied') notPermitted.add(what);
+    return read;
+  };
+  const exe = checked('exe', readProcLink(`${base}/exe`));
+  const cwd = checked('cwd', readProcLink(`${base}/cwd`));
+  const fds = checked('fd', readProcDir(`${base}/fd`));
+  const environ = readEnviron(checked('environ', readProcText(`${base}/environ`)), options.revealSecrets);
+  const namespaces = readNamespaces(options.procRoot, process.pid, () => notPermitted.add('ns'));
   return {
     process,
     argv: cmdline.ok ? parseCmdline(cmdline.value) : process.argv,
@@ -35,11 +47,12 @@ export function readProcessDetail(process: ProcessInfo, options: DetailOptions):
       fields: parsed.fields,
     },
     cgroup: cgroup.ok ? parseCgroup(cgroup.value) : [],
-    namespaces: readNamespaces(options.procRoot, process.pid),
-    environ: readEnviron(`${base}/environ`, options.revealSecrets),
+    namespaces,
+    environ,
     tasks: readTasks(base),
     entries: readEntries(base),
-    fdCount: readFdCount(base),
+    fdCount: fds.ok ? fds.value.length : null,
+    notPermitted: [...notPermitted].sort(),
   };
 }
 
@@ -66,13 +79,7 @@ function readEntries(base: string): string[] {
   return dir.ok ? dir.value.sort() : [];
 }
 
-function readFdCount(base: string): number | null {
-  const dir = readProcDir(`${base}/fd`);
-  return dir.ok ? dir.value.length : null;
-}
-
-function readEnviron(path: string, reveal: boolean): EnvironView {
-  const text = readProcText(path);
+function readEnviron(text: ProcRead<string>, reveal: boolean): EnvironView {
   if (!text.ok) return { state: text.reason === 'denied' ? 'denied' : 'empty', vars: [] };
   const environ = parseEnviron(text.value);
   return { state: environ.state, vars: maskEnvironment(environ.vars, reveal) };
@@ -84,19 +91,29 @@ const NS_LINK = /^([a-z_]+):\[(\d+)\]$/;
  * `ls -l /proc/PID/ns`, compared with the host's to tell which namespaces it shares. The host's
  * are kthreadd's (pid 2): kernel threads never leave the initial namespaces, and pid 1's links
  * may be unreadable even for root.
+ *
+ * Listing another user's `ns/` needs read permission on it (CAP_DAC_READ_SEARCH), reading a link
+ * a ptrace check (CAP_SYS_PTRACE): each is refused on its own, so when only the listing is, the
+ * kinds are taken from the server's own `ns/` (every process has the same kinds) and the links
+ * are still read. `denied` is called when a link is refused.
  */
-function readNamespaces(procRoot: string, pid: number): ProcessDetail['namespaces'] {
-  const dir = readProcDir(`${procRoot}/${pid}/ns`);
-  if (!dir.ok) return [];
+function readNamespaces(procRoot: string, pid: number, denied: () => void): ProcessDetail['namespaces'] {
+  const own = readProcDir(`${procRoot}/${pid}/ns`);
+  const dir = own.ok || own.reason !== 'denied' ? own : readProcDir(`${procRoot}/self/ns`);
+  if (!dir.ok) {
+    if (!own.ok && own.reason === 'denied') denied();
+    return [];
+  }
   return dir.value.sort().map((type) => {
-    const own = readProcLink(`${procRoot}/${pid}/ns/${type}`);
+    const link = readProcLink(`${procRoot}/${pid}/ns/${type}`);
+    if (!link.ok && link.reason === 'denied') denied();
     const kthreadd = readProcLink(`${procRoot}/2/ns/${type}`);
     const host = kthreadd.ok ? kthreadd : readProcLink(`${procRoot}/1/ns/${type}`);
-    const inode = own.ok ? Number(NS_LINK.exec(own.value)?.[2] ?? NaN) : NaN;
+    const inode = link.ok ? Number(NS_LINK.exec(link.value)?.[2] ?? NaN) : NaN;
     return {
       type,
       inode: Number.isFinite(inode) ? inode : null,
-      sharedWithHost: own.ok && host.ok ? own.value === host.value : null,
+      sharedWithHost: link.ok && host.ok ? link.value === host.value : null,
     };
   });
 }

@@ -1,101 +1,137 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import os from 'node:os';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
-import { buildAllowedHosts, isAllowedHost, isAllowedOrigin } from './check-request.ts';
-import { isAuthorised } from './check-token.ts';
+import os from 'node:os';
+import type { Router } from 'express';
+import { createAccess, generateToken } from './access.ts';
+import type { Access } from './access.ts';
+import { buildBannerUrls } from './build-banner.ts';
+import type { BannerUrl } from './build-banner.ts';
+import type { ContainerEngine } from './container-engine.ts';
 import { createApp } from './create-app.ts';
+import { createLiveApi } from './create-live-api.ts';
 import { parseDockerEndpoint } from './docker-endpoint.ts';
 import { DockerWatcher } from './docker-watcher.ts';
 import type { Logger } from './logger.ts';
-import { isLoopback } from './parse-cli.ts';
 import type { Settings } from './parse-cli.ts';
 import { ProcScanner } from './proc-scanner.ts';
 import { ProcessMonitor } from './process-monitor.ts';
 import { readHostConstants } from './read-host-constants.ts';
 import { readProcDir } from './read-proc-file.ts';
+import type { SnapshotFeed } from './snapshot-feed.ts';
 import { attachSnapshotStream } from './snapshot-stream.ts';
 
 export interface RunningServer {
-  /** The dashboard's address, with the token when one is needed. */
+  /** The dashboard's address on this machine, with the presenter token. */
   url: string;
-  token: string | null;
+  /** Every address to print, labelled. */
+  urls: BannerUrl[];
+  token: string;
+  audienceToken: string | null;
   port: number;
   server: Server;
-  monitor: ProcessMonitor;
+  feed: SnapshotFeed;
   close(): Promise<void>;
 }
 
-/** Starts everything: the scanner, the engine watcher, HTTP and WebSocket. */
-export async function startServer(settings: Settings, webRoot: string, log: Logger): Promise<RunningServer> {
+/** What a mode (live host, recording, hub) contributes to the one HTTP + WebSocket server. */
+export interface Mode {
+  api: Router;
+  /** The feed a `/ws` request is for; the hub picks one per host. */
+  feedFor(query: URLSearchParams): SnapshotFeed | null;
+  /** The feed `/api/snapshot` and the first client see (for tests and the banner). */
+  feed: SnapshotFeed;
+  start(): void;
+  stop(): Promise<void> | void;
+}
+
+/** The live host: the /proc scanner, every engine, and the monitor joining them. */
+export function createLiveMode(settings: Settings, log: Logger): Mode {
   const probe = readProcDir(settings.procRoot);
   if (!probe.ok) throw new Error(`cannot read ${settings.procRoot}: ${probe.message}`);
   const constants = readHostConstants(settings.procRoot);
-  const endpoint = parseDockerEndpoint(settings.dockerHost);
-  const docker = new DockerWatcher(endpoint, () => monitor.tickSoon(), log);
+  const engines: ContainerEngine[] = [new DockerWatcher(parseDockerEndpoint(settings.dockerHost ?? undefined), () => monitor.tickSoon(), log)];
+  const scanner = new ProcScanner(settings.procRoot, constants, { refreshBudgetMs: (settings.intervalMs * settings.cpuBudget) / 100 });
   const monitor = new ProcessMonitor(
-    new ProcScanner(settings.procRoot, constants, { refreshBudgetMs: (settings.intervalMs * settings.cpuBudget) / 100 }),
-    [docker],
+    scanner,
+    engines,
     settings.procRoot,
     { hostname: os.hostname(), kernel: os.release(), cpus: os.cpus().length, bootTime: constants.bootTime },
     settings.intervalMs,
     log,
   );
-  // Beyond loopback anyone on the network could read every command line: demand a token.
-  const token = settings.token ?? (isLoopback(settings.host) ? null : randomBytes(24).toString('base64url'));
-  const anyHost = settings.host === '0.0.0.0' || settings.host === '::';
-  const allowedHosts = buildAllowedHosts(settings.host, settings.allowedHosts);
-  let port = settings.port;
-  const app = createApp({
-    monitor,
+  const api = createLiveApi({
+    feed: monitor,
     procRoot: settings.procRoot,
     revealSecrets: settings.revealSecrets,
-    allowedHosts,
-    anyHost,
-    token,
-    port: () => port,
-    webRoot,
-    inspectContainer: (id) => docker.inspect(id),
-    log,
+    readProcess: (pid) => scanner.readOne(pid),
+    inspectContainer: (container) => engines.find((e) => e.kind === container.engine)?.inspect(container.id) ?? Promise.resolve(null),
   });
-  const server = createServer(app);
-  const closeStream = attachSnapshotStream(
-    server,
-    monitor,
-    {
-      admit: (request) => {
-        if (!isAllowedHost(request.headers, allowedHosts, anyHost) || !isAllowedOrigin(request.headers)) return 403;
-        return isAuthorised(request.headers, request.url ?? '/', port, token) ? null : 401;
-      },
+  return {
+    api,
+    feed: monitor,
+    feedFor: () => monitor,
+    start: () => {
+      monitor.start();
+      for (const engine of engines) engine.start();
     },
-    log,
-  );
+    stop: () => {
+      monitor.stop();
+      for (const engine of engines) engine.stop();
+    },
+  };
+}
+
+/** The addresses other machines can reach this one at (for `--share` and `--host 0.0.0.0`). */
+function readInterfaceAddresses(): string[] {
+  return Object.values(os.networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .filter((a) => !a.internal && a.family === 'IPv4')
+    .map((a) => a.address);
+}
+
+/** Starts the HTTP and WebSocket server over a mode, behind the access token. */
+export async function startServer(settings: Settings, webRoot: string, log: Logger, mode: Mode = createLiveMode(settings, log)): Promise<RunningServer> {
+  let port = settings.port ?? 0;
+  const access: Access = createAccess({
+    presenterToken: settings.token ?? generateToken(),
+    audienceToken: settings.share ? generateToken() : null,
+    bindHost: settings.host,
+    allowedHosts: settings.allowedHosts,
+    port: () => port,
+  });
+  const app = createApp({ access, api: mode.api, webRoot, log });
+  const server = createServer(app);
+  // Slow or half-open clients must not hold sockets open for ever.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  const closeStream = attachSnapshotStream(server, { access, feedFor: (target) => mode.feedFor(target.query), log });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(settings.port, settings.host, () => {
+      server.listen(port, settings.host, () => {
         server.off('error', reject);
         resolve();
       });
     });
   } catch (err) {
     closeStream();
+    await mode.stop();
     throw err;
   }
-  monitor.start();
-  docker.start();
+  mode.start();
   port = (server.address() as AddressInfo).port;
-  const shownHost = anyHost ? os.hostname() : settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  const urls = buildBannerUrls(settings.host, port, access.presenterToken, readInterfaceAddresses());
   return {
-    url: `http://${shownHost}:${port}/${token ? `?token=${token}` : ''}`,
-    token,
+    url: urls[0]?.url ?? '',
+    urls,
+    token: access.presenterToken,
+    audienceToken: access.audienceToken,
     port,
     server,
-    monitor,
+    feed: mode.feed,
     close: async () => {
-      monitor.stop();
-      docker.stop();
+      await mode.stop();
       closeStream();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -10,7 +10,10 @@ import type { RunningServer } from './start-server.ts';
  * A real server for tests: real /proc, real sockets on port 0, no engine (an unreachable
  * socket) unless one is given, and a throw-away web root.
  */
-export async function startTestServer(args: string[] = [], env: Record<string, string> = {}): Promise<RunningServer & { base: string }> {
+export async function startTestServer(
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<RunningServer & { base: string; auth: Record<string, string> }> {
   const cli = parseCli(['--port', '0', '--interval', '200', ...args], { DOCKER_HOST: 'unix:///nonexistent/docker.sock', ...env });
   if (cli.kind !== 'run') throw new Error(`bad test settings: ${JSON.stringify(cli)}`);
   const webRoot = mkdtempSync(path.join(os.tmpdir(), 'proclens-web-'));
@@ -19,6 +22,7 @@ export async function startTestServer(args: string[] = [], env: Record<string, s
   return {
     ...running,
     base: `http://${host}:${running.port}`,
+    auth: { Authorization: `Bearer ${running.token}` },
     close: async () => {
       await running.close();
       rmSync(webRoot, { recursive: true, force: true });

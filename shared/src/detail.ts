@@ -1,14 +1,22 @@
 import { z } from 'zod';
 import { containerInfoSchema, processInfoSchema } from './model.ts';
+import { MASK } from './secret-span.ts';
 
+/**
+ * One variable as shown. `masked: false`: the value as it is. `masked: true`: either `value: null`
+ * (all of it hidden: the name looks secret, or its parts could not be hidden safely) or the value
+ * with each secret part replaced by `MASK` (`postgres://app:••••••@db/app`).
+ */
 export const envVarViewSchema = z
   .object({
     name: z.string(),
-    /** The value, or `null` when masked because the name looks secret. */
     value: z.string().nullable(),
     masked: z.boolean(),
   })
-  .strict();
+  .strict()
+  .refine((v) => (v.masked ? v.value === null || v.value.includes(MASK) : v.value !== null), {
+    message: 'a masked value is null or holds the mask; an unmasked value is a string',
+  });
 export type EnvVarView = z.infer<typeof envVarViewSchema>;
 
 /** `/proc/PID/environ` as read: `denied` without privilege, `zeroed` when the process overwrote it. */
@@ -56,6 +64,12 @@ export const processDetailSchema = z
     entries: z.array(z.string()),
     /** Open file descriptors, or null when not permitted. */
     fdCount: z.number().int().nullable(),
+    /**
+     * What the kernel refused to show the server (EACCES/EPERM), so the pane can say "not
+     * permitted" rather than show nothing: `environ`, the `exe` and `cwd` links, the `fd/`
+     * directory, the `ns/` links. Which privileges open which: docs/install.md, "Least privilege".
+     */
+    notPermitted: z.array(z.enum(['environ', 'exe', 'cwd', 'fd', 'ns'])),
     /** The container the process belongs to, with its configured environment (from the engine). */
     container: containerInfoSchema.nullable(),
     containerEnv: z.array(envVarViewSchema).nullable(),

@@ -1,5 +1,8 @@
 import type { ContainerInfo, ProcessInfo, Snapshot } from './model.ts';
 
+export { SECRET_SAMPLES, ED25519_KEY, JWT_HS256, JWT_RS256 } from './secret-samples.ts';
+export type { SecretSample } from './secret-samples.ts';
+
 /**
  * Rows for tests: a plain sleeping process with the given pid and parent; pass what matters.
  * Test-only (exported as `@proclens/shared/testing`, not from the package index).

@@ -4,6 +4,7 @@ import { EnvList, EnvironView } from './EnvViews.tsx';
 import { formatBytes, formatStart, quoteArgv } from './format.ts';
 import { roleExplanation } from './runtime-roles.ts';
 import { Tokens } from './Tokens.tsx';
+import { NOT_PERMITTED, PermissionNote, denied } from './PermissionNote.tsx';
 
 export function DetailBody({
   detail,
@@ -26,6 +27,7 @@ export function DetailBody({
         <strong>{p.name}</strong> <span className="tag">{where(p, container, containers)}</span>
       </p>
       {p.role ? <p className="explain">{roleExplanation(p.role)}</p> : null}
+      <PermissionNote detail={detail} />
       <Section id="identity" title="Identity" command={`grep -E 'Name|State|PPid|Uid|Threads|NSpid' /proc/${pid}/status`}>
         <dl className="facts">
           <dt>Host pid</dt>
@@ -66,7 +68,9 @@ export function DetailBody({
             `[${p.name}] (no command line: ${p.kernelThread ? 'a kernel thread' : p.state === 'Z' ? 'a zombie' : 'not readable'})`
           )}
         </pre>
-        {detail.exe ? <p className="muted">exe → {detail.exe}</p> : null}
+        <p className="muted" data-testid="detail-exe">
+          exe → {detail.exe ?? (denied(detail, 'exe') ? NOT_PERMITTED : 'none')} · cwd → {detail.cwd ?? (denied(detail, 'cwd') ? NOT_PERMITTED : 'none')}
+        </p>
       </Section>
       {container ? <ContainerSection container={container} /> : null}
       <Section id="ancestry" title="Ancestry" command={`pstree -p -s ${pid}`}>
@@ -81,7 +85,11 @@ export function DetailBody({
         <p className="entries" data-testid="detail-entries">
           {detail.entries.join('  ')}
         </p>
-        <p className="muted">{detail.fdCount === null ? 'Open files: not permitted.' : `${detail.fdCount} open file descriptors (ls /proc/${pid}/fd).`}</p>
+        <p className="muted">
+          {detail.fdCount !== null
+            ? `${detail.fdCount} open file descriptors (ls /proc/${pid}/fd).`
+            : `Open files: ${denied(detail, 'fd') ? NOT_PERMITTED : 'none'}.`}
+        </p>
       </Section>
       <Section id="namespaces" title="Namespaces" command={`ls -l /proc/${pid}/ns`}>
         {p.newNamespaces.length ? (
@@ -90,6 +98,7 @@ export function DetailBody({
             these resources.
           </p>
         ) : null}
+        {denied(detail, 'ns') ? <p className="muted">Namespace links: {NOT_PERMITTED}.</p> : null}
         <table className="ns" data-testid="detail-namespaces">
           <tbody>
             {detail.namespaces.map((ns) => (
