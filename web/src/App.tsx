@@ -34,6 +34,7 @@ export function App() {
   // already transparent, and the tree is not laid out again on every tick of the clock.
   const departed = stream.departedProcesses;
   const ghosts = useMemo(() => departed.map((d) => d.item), [departed]);
+  const departedAt = useMemo(() => new Map(departed.map((d) => [d.item.pid, d.at])), [departed]);
   const model = useTreeModel(snapshot, ghosts, state, area);
   const lifecycleAt = (at: number) => buildLifecycle(stream.containerEvents, stream.departedContainers, stream.appeared, model.containersById, model.byPid, at);
   const now = useNow(250, (at) => lifecycleAt(at).changing);
@@ -120,6 +121,7 @@ export function App() {
               selectedPid={selectedProcess?.pid ?? null}
               matches={model.matches}
               pulsing={pulsing}
+              departedAt={departedAt}
               now={snapshot.takenAt}
               frame={frame}
               size={area}

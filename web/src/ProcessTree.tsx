@@ -19,6 +19,8 @@ interface Props {
   matches: ReadonlySet<number>;
   /** Container ids whose branch pulses: they have just started. */
   pulsing: ReadonlySet<string>;
+  /** When each departing pid was seen to exit (this page's clock). */
+  departedAt: ReadonlyMap<number, number>;
   /** The snapshot's time: processes born within NEWBORN_MS of it flash. */
   now: number;
   frame: FrameRequest;
@@ -38,7 +40,7 @@ const NEWBORN_MS = 3000;
 const CULL_ABOVE = 600;
 
 /** The tree: React draws, the camera hook pans and zooms by moving one `<g>`. */
-export function ProcessTree({ layout, highlight, selectedPid, matches, pulsing, now, frame, size, onSelect, onToggle, onActivate, handle }: Props) {
+export function ProcessTree({ layout, highlight, selectedPid, matches, pulsing, departedAt, now, frame, size, onSelect, onToggle, onActivate, handle }: Props) {
   const svgRef = useRef<SVGSVGElement>(null);
   const { region, far } = useTreeCamera(svgRef, layout, frame, size);
   const [everyNode, setEveryNode] = useState(false);
@@ -107,6 +109,7 @@ export function ProcessTree({ layout, highlight, selectedPid, matches, pulsing, 
                 matched={pids.reduce((n, pid) => n + (matches.has(pid) ? 1 : 0), 0)}
                 newborn={node.kind === 'process' && !node.departing && now - node.process.startedAt < NEWBORN_MS}
                 pulse={node.kind !== 'others' && containerId !== null && pulsing.has(containerId)}
+                departedAt={node.departing ? (departedAt.get(node.process.pid) ?? null) : null}
                 highlight={highlightState(node, highlight)}
                 onSelect={onSelect}
                 onToggle={onToggle}

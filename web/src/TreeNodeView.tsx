@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import type { Highlight } from './highlight.ts';
 import type { LaidOutNode } from './layout-tree.ts';
 import { LABEL_X } from './node-label.ts';
@@ -24,6 +24,8 @@ interface Props {
   newborn: boolean;
   /** Its container has just started. */
   pulse: boolean;
+  /** When it was seen to exit (this page's clock), for a fade that survives being drawn again. */
+  departedAt: number | null;
   highlight: HighlightState;
   onSelect: (pid: number) => void;
   onToggle: (pid: number) => void;
@@ -43,7 +45,22 @@ function tooltip(node: LaidOutNode): string {
 }
 
 /** One process (or group) in the tree: a circle that folds, a label that selects. */
-export const TreeNodeView = memo(function TreeNodeView({ node, selected, matched, newborn, pulse, highlight, onSelect, onToggle, onActivate }: Props) {
+export const TreeNodeView = memo(function TreeNodeView({
+  node,
+  selected,
+  matched,
+  newborn,
+  pulse,
+  departedAt,
+  highlight,
+  onSelect,
+  onToggle,
+  onActivate,
+}: Props) {
+  // A node drawn again part way through its fade (scrolled back into view, the tree reordered)
+  // resumes the fade where it is instead of starting it over.
+  const [mountedAt] = useState(() => Date.now());
+  const lateBy = departedAt !== null && mountedAt > departedAt ? mountedAt - departedAt : 0;
   const p = node.process;
   const { label } = node;
   const folded = node.hidden !== null && node.kind === 'process';
@@ -82,6 +99,7 @@ export const TreeNodeView = memo(function TreeNodeView({ node, selected, matched
       data-highlight={highlight}
       data-namespaces={(node.kind !== 'others' && p.newNamespaces.join(',')) || undefined}
       data-departing={node.departing || undefined}
+      style={lateBy > 0 ? { animationDelay: `-${lateBy}ms` } : undefined}
       role="treeitem"
       aria-selected={selected}
       aria-expanded={node.childCount > 0 ? !folded : undefined}
