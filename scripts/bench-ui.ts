@@ -36,6 +36,9 @@ import { layoutTree } from '../web/src/layout-tree.ts';
 import { monospaceMeasure } from '../web/src/node-label.ts';
 import { describeCpu, onCleanup, runCleanups, sampleCpu } from './spawn-sleepers.ts';
 import { describeRevision } from './bench/describe-revision.ts';
+import { figure, formatVerdict, writeBenchResults } from './bench/bench-results.ts';
+import type { BenchFigure } from './bench/bench-results.ts';
+import { updateReadme } from './bench/update-readme.ts';
 import { median, percentile } from './bench/percentile.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -984,6 +987,59 @@ async function main(): Promise<void> {
     'Every label a person can read is an SVG `<text>`: above zoom 0.3 the app draws real nodes (those near the screen); below it, where labels would be under 4 px, one overview of three `<path>`s.',
   );
   process.stdout.write(`${out.join('\n')}\n`);
+
+  // The figures with their targets, for docs/bench/ui.json and the README's table.
+  const figures: BenchFigure[] = [];
+  const n = (size: number): string => size.toLocaleString('en-US');
+  for (const r of results) {
+    const painted = median(r.loads.map((l) => l.paintedMs));
+    const cpu = median(r.loads.map((l) => l.cpu.main));
+    const first = TARGET_FIRST_RENDER_MS[r.size];
+    figures.push(
+      figure({
+        id: `first-render-${r.size}`,
+        figure: `first render, ${n(r.size)} processes`,
+        value: painted,
+        unit: 'ms',
+        measured: `${ms(painted)} painted (median of ${r.loads.length}; ${ms(cpu)} of renderer main-thread CPU)`,
+        target: first === undefined ? null : { max: first, text: `≤ ${n(first)} ms` },
+      }),
+    );
+    const fps = Math.min(r.pan.fps, r.zoom.fps);
+    const target = TARGET_PAN_FPS[r.size];
+    figures.push(
+      figure({
+        id: `pan-zoom-after-fit-${r.size}`,
+        figure: `pan and zoom after Fit, ${n(r.size)} processes`,
+        value: fps,
+        unit: 'fps',
+        measured: `${r.pan.fps.toFixed(0)} fps pan, ${r.zoom.fps.toFixed(0)} fps zoom (${(fps / reference).toFixed(2)}× an empty page)`,
+        target: target === undefined ? null : { min: target, text: `≥ ${target} fps` },
+      }),
+    );
+    const update = median(r.updates.map((u) => u.paintedMs));
+    figures.push(
+      figure({
+        id: `update-${r.size}`,
+        figure: `100 new processes to painted, ${n(r.size)} processes`,
+        value: update,
+        unit: 'ms',
+        measured: `${ms(update)} (median of ${r.updates.length}; ${ms(median(r.updates.map((u) => u.cpu.main)))} of renderer main-thread CPU)`,
+        target: { max: TARGET_UPDATE_MS, text: `≤ ${TARGET_UPDATE_MS} ms` },
+      }),
+    );
+  }
+  for (const f of figures) log(formatVerdict(f));
+  const file = await writeBenchResults(ROOT, {
+    bench: 'ui',
+    command: process.argv.length > 2 ? `npm run bench:ui -- ${process.argv.slice(2).join(' ')}` : 'npm run bench:ui',
+    takenAt: started.toISOString(),
+    revision,
+    host: `Debian Chromium ${browser.version()}, software rendering, 1280×720; ${load.text}`,
+    note: 'Wall times on a shared 2-core machine stretch with the load named above; the renderer CPU beside them is what a step costs with a core to itself.',
+    figures,
+  });
+  log(`wrote ${path.relative(ROOT, file)}; README.md ${updateReadme(ROOT).changed ? 'updated' : 'unchanged'}`);
 }
 
 main()
