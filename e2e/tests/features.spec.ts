@@ -75,6 +75,8 @@ test('the URL restores the selection, the container and the view', async ({ page
 test('the view exports as SVG and PNG for slides', async ({ page }) => {
   await page.goto(pageUrl());
   await expect(page.getByTestId('container-item').first()).toBeVisible();
+  // Export sits in a menu, so that the header keeps to one row.
+  await page.locator('summary', { hasText: 'Export' }).click();
   const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').click()]);
   const svgPath = path.join(ARTIFACTS, 'export.svg');
   await svgDownload.saveAs(svgPath);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { fetchSnapshot, findChain, serverUrl } from '../api.ts';
+import { fetchSnapshot, findChain, pageUrl, serverUrl } from '../api.ts';
 import { docker, repoRoot } from '../lab.ts';
 import { expectFramed } from '../stage.ts';
 
@@ -28,7 +28,7 @@ test('the eight steps of the seed lesson, each with its command and its answer o
   const snapshot = await fetchSnapshot();
   const { dockerd, shim, init } = findChain(snapshot, 'db');
   const db = snapshot.containers.find((c) => c.name === 'db');
-  await page.goto(`${serverUrl()}?lesson=1`);
+  await page.goto(pageUrl(`lesson=1`));
   const command = lesson(page).locator('.shell code');
 
   await expect(command).toHaveText('$ docker run -d --name=db redis:alpine');
@@ -86,7 +86,7 @@ test('the lesson works for whatever container the instructor picks, from the URL
   await docker('run', '-d', '--name=cache', '--network=none', 'redis:alpine');
   await expect.poll(async () => (await fetchSnapshot()).containers.find((c) => c.name === 'cache')?.pid ?? null, { timeout: 20_000 }).not.toBeNull();
   const cache = (await fetchSnapshot()).containers.find((c) => c.name === 'cache');
-  await page.goto(`${serverUrl()}?container=cache&lesson=2`);
+  await page.goto(pageUrl(`container=cache&lesson=2`));
   await expect(page.getByTestId('detail-host-pid')).toHaveText(String(cache?.pid));
   await page.keyboard.press('ArrowRight');
   await expect(lesson(page).locator('.shell code')).toHaveText('$ docker top cache');

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { expect, test } from '@playwright/test';
-import { fetchSnapshot, findChain, serverUrl } from '../api.ts';
+import { fetchSnapshot, findChain, pageUrl } from '../api.ts';
 
 /** The small things issue 12 listed, each checked as it is drawn. */
 
@@ -11,7 +11,7 @@ test('copying on plain http: with no clipboard API and copying refused, the comm
     Object.defineProperty(navigator, 'clipboard', { value: undefined, configurable: true });
     document.execCommand = () => false;
   });
-  await page.goto(`${serverUrl()}?pid=${init.pid}`);
+  await page.goto(pageUrl(`pid=${init.pid}`));
   const section = page.getByTestId('section-cgroup');
   await section.getByTestId('copy').click();
   await expect(section.getByTestId('copy-hint')).toHaveText('selected: press Ctrl+C');
@@ -20,7 +20,7 @@ test('copying on plain http: with no clipboard API and copying refused, the comm
 
 test('threads are listed as pstree -pt prints them, and the exec-time variables are explained', async ({ page }) => {
   const { init } = findChain(await fetchSnapshot(), 'db');
-  await page.goto(`${serverUrl()}?pid=${init.pid}`);
+  await page.goto(pageUrl(`pid=${init.pid}`));
   await expect(page.getByTestId('section-threads')).toContainText(`pstree -pt ${init.pid}`);
   const env = page.getByTestId('section-configured-env');
   await expect(env).toContainText('and docker exec starts a new process');
@@ -29,12 +29,12 @@ test('threads are listed as pstree -pt prints them, and the exec-time variables 
 });
 
 test('a pid never seen says "no such process"; a process that exits says "exited"', async ({ page }) => {
-  await page.goto(`${serverUrl()}?pid=4000000`);
+  await page.goto(pageUrl(`pid=4000000`));
   await expect(page.getByTestId('detail-no-such-process')).toContainText('No such process');
   const child = spawn('sleep', ['4'], { stdio: 'ignore' });
   try {
     await expect.poll(async () => (await fetchSnapshot()).processes.some((p) => p.pid === child.pid), { timeout: 20_000 }).toBe(true);
-    await page.goto(`${serverUrl()}?pid=${child.pid}`);
+    await page.goto(pageUrl(`pid=${child.pid}`));
     await expect(page.getByTestId('detail-host-pid')).toHaveText(String(child.pid));
     await expect(page.getByTestId('detail-exited')).toContainText(`Process ${child.pid} has exited`, { timeout: 20_000 });
     await expect(page.getByTestId('detail-no-such-process')).toHaveCount(0);
@@ -44,13 +44,13 @@ test('a pid never seen says "no such process"; a process that exits says "exited
 });
 
 test('an unknown ?container= is said so', async ({ page }) => {
-  await page.goto(`${serverUrl()}?container=nosuch`);
+  await page.goto(pageUrl(`container=nosuch`));
   await expect(page.getByTestId('unknown-container')).toHaveText('No container named “nosuch” on this host.');
 });
 
 test('the runtime link stands out from kernel links in both themes, and scrollbars follow the theme', async ({ page }) => {
   const { containerd, shim, dockerd } = findChain(await fetchSnapshot(), 'db');
-  await page.goto(`${serverUrl()}?container=db`);
+  await page.goto(pageUrl(`container=db`));
   const style = (source: number, target: number) =>
     page.locator(`[data-testid="tree-link"][data-source="${source}"][data-target="${target}"]`).evaluate((el) => {
       const s = getComputedStyle(el);
@@ -75,7 +75,7 @@ test('the runtime link stands out from kernel links in both themes, and scrollba
 });
 
 test('sidebar values wrap between words, never inside --protected-mode', async ({ page }) => {
-  await page.goto(`${serverUrl()}?container=db`);
+  await page.goto(pageUrl(`container=db`));
   const token = page.getByTestId('container-detail').locator('.token', { hasText: /^--protected-mode$/ });
   await expect(token).toHaveCount(1);
   expect(await token.evaluate((el) => el.getClientRects().length)).toBe(1);

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { fetchSnapshot, findChain, serverUrl } from '../api.ts';
+import { fetchSnapshot, findChain, pageUrl, serverUrl } from '../api.ts';
 import { docker, repoRoot } from '../lab.ts';
 import { makeNoise } from '../noise.ts';
 import type { Noise } from '../noise.ts';
@@ -36,7 +36,7 @@ async function dbChain(): Promise<number[]> {
 }
 
 async function openDb(page: Page, query = ''): Promise<void> {
-  await page.goto(`${serverUrl()}${query}`);
+  await page.goto(pageUrl(query));
   await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
   await page.getByTestId('container-item').filter({ hasText: 'db' }).first().click();
 }
@@ -58,7 +58,7 @@ test('clicking db frames its whole chain inside the tree area, with the detail p
 
 test('?container=db opens with the chain framed, not zoomed on one process', async ({ page }) => {
   const chain = await dbChain();
-  await page.goto(`${serverUrl()}?container=db`);
+  await page.goto(pageUrl(`container=db`));
   await expectFramed(page, chain);
   const labels = await stillLabels(page, chain);
   // Readable, not a speck: at least the normal type size.
@@ -139,7 +139,7 @@ test('churn and toggles: unrelated births and deaths leave the chain still; v, t
 test('800 identical sleepers stay one node: search counts them on the group, the side pane lists them, folding is reversible', async ({ page }) => {
   const sleepers = noise.sleeperPids();
   expect(sleepers.length).toBe(800);
-  await page.goto(`${serverUrl()}?pid=${sleepers[0]}`);
+  await page.goto(pageUrl(`pid=${sleepers[0]}`));
   const group = page.locator('[data-testid="tree-group"][data-name="sleep"]').filter({ has: page.locator('text.label', { hasText: /^799\*\[sleep\]/ }) });
   await expect(group).toHaveCount(1);
   await page.getByTestId('search').fill('sleep 1200');
