@@ -1,17 +1,19 @@
-import type { ContainerInfo, ProcessInfo, TreeNode } from '@proclens/shared';
+import type { ProcessInfo, TreeNode } from '@proclens/shared';
 import { buildNodeLabel, measureNodeLabel } from './node-label.ts';
-import type { MeasureText, NodeLabel } from './node-label.ts';
+import type { NodeLabel } from './node-label.ts';
+import { ItemBuilder } from './layout-items.ts';
+import type { Item } from './layout-items.ts';
+import type { LayoutMode, LayoutOptions } from './layout-options.ts';
 import { rollupOf } from './rollup.ts';
-import type { Rollup } from './rollup.ts';
 
-/** Like `pstree`, this many identical leaf siblings or more are drawn as one `4*[sleep]` node. */
-export const COMPACT_MIN = 2;
-/** A group this big or smaller may open in place; a bigger one is listed in the side pane instead. */
-export const GROUP_INLINE_MAX = 8;
+export { COMPACT_MIN, GROUP_INLINE_MAX } from './layout-options.ts';
+export { groupKey } from './layout-items.ts';
+export type { LayoutMode, LayoutOptions } from './layout-options.ts';
+
 /** Label widths are rounded up to this, so a thread count going from 9 to 10 moves nothing. */
 const WIDTH_STEP = 8;
 
-export type LayoutMode = 'wide' | 'stacked';
+import type { Rollup } from './rollup.ts';
 
 export interface LaidOutNode {
   /** `pid` for a process node, `g:<parent>:<container>:<name>` for a compacted group, `others` for the Docker focus's fold. */
@@ -59,154 +61,6 @@ export interface TreeLayout {
   byPid: ReadonlyMap<number, LaidOutNode>;
   mode: LayoutMode;
   rowHeight: number;
-}
-
-export interface LayoutOptions {
-  containers: ReadonlyMap<string, ContainerInfo>;
-  /** Folded processes: their subtrees are hidden. */
-  collapsed: ReadonlySet<number>;
-  /** Small groups the user opened in place. */
-  expandedGroups: ReadonlySet<string>;
-  /** Small groups holding one of these open (a highlighted container's members, search matches). */
-  keepVisible: ReadonlySet<number>;
-  /** Drawn as their own node even out of a big group (the selection). */
-  pinned: ReadonlySet<number>;
-  /** Drawn before their siblings, with their ancestors: the framed chain then reads as one run. */
-  first: ReadonlySet<number>;
-  /** The Docker focus: only these and their ancestors are drawn; the rest is one `+N other processes` node. */
-  focus: ReadonlySet<number> | null;
-  /** Processes that have exited and are drawn fading out. */
-  departing: ReadonlySet<number>;
-  /**
-   * `wide`: like pstree, a parent on its first child's row and children right after its label.
-   * `stacked`: one process per row, children indented below (for narrow screens and big type).
-   */
-  mode: LayoutMode;
-  measure: MeasureText;
-  rowHeight: number;
-  /** Stacked only: labels wider than this go on two lines. */
-  wrapAt: number | null;
-}
-
-const NO_CHILDREN = { items: [] as Item[], kept: [] as TreeNode[] };
-
-type Item =
-  | { kind: 'process'; node: TreeNode; children: Item[]; keptChildren: number; hiddenChildren: readonly TreeNode[] }
-  | { kind: 'group'; node: TreeNode; members: TreeNode[]; key: string }
-  | { kind: 'others'; count: number; process: ProcessInfo };
-
-export function groupKey(parentPid: number, name: string, containerId: string | null, departing = false): string {
-  return `g:${parentPid}:${containerId ?? ''}:${name}${departing ? ':gone' : ''}`;
-}
-
-/** Per node: whether it is in `set` or has a descendant in it. */
-function markAncestry(roots: readonly TreeNode[], set: ReadonlySet<number>): Set<TreeNode> {
-  const marked = new Set<TreeNode>();
-  if (set.size === 0) return marked;
-  // Pre-order into a list, then walk it backwards: children before their parents, no recursion.
-  const order: TreeNode[] = [];
-  const stack = [...roots];
-  while (stack.length > 0) {
-    const node = stack.pop() as TreeNode;
-    order.push(node);
-    for (const child of node.children) stack.push(child);
-  }
-  const parentOf = new Map<TreeNode, TreeNode>();
-  for (const node of order) for (const child of node.children) parentOf.set(child, node);
-  for (let i = order.length - 1; i >= 0; i--) {
-    const node = order[i] as TreeNode;
-    if (!marked.has(node) && !set.has(node.process.pid)) continue;
-    marked.add(node);
-    const parent = parentOf.get(node);
-    if (parent) marked.add(parent);
-  }
-  return marked;
-}
-
-function countAll(nodes: readonly TreeNode[]): number {
-  let n = 0;
-  const stack = [...nodes];
-  while (stack.length > 0) {
-    const node = stack.pop() as TreeNode;
-    n++;
-    stack.push(...node.children);
-  }
-  return n;
-}
-
-class ItemBuilder {
-  readonly groups = new Map<string, number[]>();
-  readonly kept: Set<TreeNode> | null;
-  readonly early: Set<TreeNode>;
-  othersCount = 0;
-  othersFirst: ProcessInfo | null = null;
-
-  constructor(
-    roots: readonly TreeNode[],
-    private readonly options: LayoutOptions,
-  ) {
-    this.kept = options.focus ? markAncestry(roots, new Set([...options.focus, ...options.pinned])) : null;
-    this.early = markAncestry(roots, options.first);
-  }
-
-  /** Children of a node as drawn: focused, folded, compacted, the chain first. */
-  children(parentPid: number, all: readonly TreeNode[]): { items: Item[]; kept: readonly TreeNode[] } {
-    if (all.length === 0) return NO_CHILDREN;
-    const kept = this.kept ? all.filter((c) => this.kept?.has(c)) : all;
-    if (this.kept && kept.length < all.length) {
-      const dropped = all.filter((c) => !this.kept?.has(c));
-      this.othersCount += countAll(dropped);
-      this.othersFirst ??= dropped[0]?.process ?? null;
-    }
-    const items: Item[] = [];
-    const leaves = new Map<string, TreeNode[]>();
-    for (const child of kept) {
-      if (child.children.length > 0) items.push(this.item(child));
-      else {
-        // Siblings only: the name, container and whether it is leaving tell identical leaves apart.
-        const p = child.process;
-        const key = `${p.name}\u0000${p.containerId ?? ''}\u0000${this.options.departing.has(p.pid) ? 1 : 0}`;
-        const same = leaves.get(key);
-        if (same) same.push(child);
-        else leaves.set(key, [child]);
-      }
-    }
-    for (const members of leaves.values()) {
-      const p = (members[0] as TreeNode).process;
-      if (members.length < COMPACT_MIN) items.push(this.item(members[0] as TreeNode));
-      else items.push(...this.compact(groupKey(parentPid, p.name, p.containerId, this.options.departing.has(p.pid)), members));
-    }
-    const rank = (item: Item): number => (item.kind !== 'others' && this.early.has(item.node) ? 0 : 1);
-    const pidOf = (item: Item): number => (item.kind === 'others' ? Infinity : item.node.process.pid);
-    items.sort((a, b) => rank(a) - rank(b) || pidOf(a) - pidOf(b));
-    return { items, kept };
-  }
-
-  private compact(key: string, members: TreeNode[]): Item[] {
-    const { expandedGroups, keepVisible, pinned } = this.options;
-    if (members.length < COMPACT_MIN) return members.map((m) => this.item(m));
-    this.groups.set(
-      key,
-      members.map((m) => m.process.pid),
-    );
-    const small = members.length <= GROUP_INLINE_MAX;
-    if (small && (expandedGroups.has(key) || members.some((m) => keepVisible.has(m.process.pid)))) return members.map((m) => this.item(m));
-    // A big group never opens in place: only the selected member steps out of it.
-    const out = members.filter((m) => pinned.has(m.process.pid));
-    const rest = members.filter((m) => !pinned.has(m.process.pid));
-    const items = out.map((m) => this.item(m));
-    if (rest.length >= COMPACT_MIN) items.push({ kind: 'group', node: rest[0] as TreeNode, members: rest, key });
-    else items.push(...rest.map((m) => this.item(m)));
-    return items;
-  }
-
-  item(node: TreeNode): Item {
-    const folded = this.options.collapsed.has(node.process.pid);
-    const { items, kept } = folded
-      ? { items: [], kept: this.kept ? node.children.filter((c) => this.kept?.has(c)) : node.children }
-      : this.children(node.process.pid, node.children);
-    return { kind: 'process', node, children: items, keptChildren: kept.length, hiddenChildren: folded ? kept : [] };
-  }
 }
 
 /**
