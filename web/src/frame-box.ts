@@ -28,16 +28,6 @@ export function buildFrameBox(layout: TreeLayout, pids: readonly number[] | null
   return box;
 }
 
-/** The chain's nodes, for the levels they span. */
-export function chainNodes(layout: TreeLayout, pids: readonly number[]): LaidOutNode[] {
-  const nodes = new Set<LaidOutNode>();
-  for (const pid of pids) {
-    const node = layout.byPid.get(pid);
-    if (node) nodes.add(node);
-  }
-  return [...nodes];
-}
-
 /** Room kept between a framed chain and the edges of the tree's area, in CSS px. */
 export const FRAME_MARGIN = 20;
 

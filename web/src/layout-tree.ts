@@ -5,6 +5,7 @@ import { ItemBuilder } from './layout-items.ts';
 import type { Item } from './layout-items.ts';
 import type { LayoutMode, LayoutOptions } from './layout-options.ts';
 import { rollupOf } from './rollup.ts';
+import { wideGap } from './measure-wide-chain.ts';
 
 export { COMPACT_MIN, GROUP_INLINE_MAX } from './layout-options.ts';
 export { groupKey } from './layout-items.ts';
@@ -80,7 +81,7 @@ export function layoutTree(roots: readonly TreeNode[], options: LayoutOptions): 
     else top.push(others);
   }
   const { rowHeight, mode } = options;
-  const gap = Math.round(rowHeight * 1.1);
+  const gap = wideGap(rowHeight);
   const indent = Math.round(rowHeight * 0.9);
   const nodes: LaidOutNode[] = [];
   const links: LaidOutLink[] = [];

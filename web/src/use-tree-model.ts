@@ -2,7 +2,8 @@ import { useMemo } from 'react';
 import { buildTree } from '@proclens/shared';
 import type { ContainerInfo, ProcessInfo, Snapshot, TreeNode } from '@proclens/shared';
 import { buildFrameChain } from './build-frame-chain.ts';
-import { FRAME_MARGIN, buildFrameBox, chainNodes } from './frame-box.ts';
+import { FRAME_MARGIN } from './frame-box.ts';
+import { measureWideChain } from './measure-wide-chain.ts';
 import { buildHighlight } from './highlight.ts';
 import type { Highlight } from './highlight.ts';
 import { layoutTree } from './layout-tree.ts';
@@ -38,17 +39,20 @@ export interface TreeModel {
   type: TreeType;
 }
 
-function parentMap(roots: readonly TreeNode[]): Map<number, number> {
+/** Each drawn process's tree node, and its parent in the tree. */
+function indexTree(roots: readonly TreeNode[]): { nodes: Map<number, TreeNode>; parents: Map<number, number> } {
+  const nodes = new Map<number, TreeNode>();
   const parents = new Map<number, number>();
   const stack = [...roots];
   while (stack.length > 0) {
     const node = stack.pop() as TreeNode;
+    nodes.set(node.process.pid, node);
     for (const child of node.children) {
       parents.set(child.process.pid, node.process.pid);
       stack.push(child);
     }
   }
-  return parents;
+  return { nodes, parents };
 }
 
 /** A container by id or name, as the URL or a click names it. */
@@ -57,16 +61,20 @@ export function findContainer(containers: readonly ContainerInfo[], ref: string 
   return containers.find((c) => c.id === ref) ?? containers.find((c) => c.name === ref) ?? null;
 }
 
-/** The wide layout, or the stacked one where the chain would not fit the area at readable size. */
-function layoutForArea(roots: readonly TreeNode[], options: LayoutOptions, chain: number[] | null, area: { width: number } | null, type: TreeType): TreeLayout {
-  const wide = layoutTree(roots, { ...options, mode: 'wide', wrapAt: null });
-  if (chain === null || area === null) return wide;
-  const box = buildFrameBox(wide, chain);
-  const room = (area.width - 2 * FRAME_MARGIN) / type.minScale;
-  if (!box || box.x1 - box.x0 <= room) return wide;
+/** The wide layout, or the stacked one where the chain would not fit the area at readable size: one pass either way. */
+function layoutForArea(
+  roots: readonly TreeNode[],
+  tree: { nodes: ReadonlyMap<number, TreeNode>; parents: ReadonlyMap<number, number> },
+  options: LayoutOptions,
+  chain: number[] | null,
+  area: { width: number } | null,
+  type: TreeType,
+): TreeLayout {
+  const wide = chain === null || area === null ? null : measureWideChain(chain, tree.nodes, tree.parents, options);
+  const room = area === null ? Infinity : (area.width - 2 * FRAME_MARGIN) / type.minScale;
+  if (!wide || wide.width <= room) return layoutTree(roots, { ...options, mode: 'wide', wrapAt: null });
   // Stacked, each level indents by about a row: labels wrap so that the deepest fits too.
-  const depths = chainNodes(wide, chain).map((n) => n.depth);
-  const span = (Math.max(...depths) - Math.min(...depths) + 1) * Math.round(type.rowHeight * 0.9);
+  const span = wide.levels * Math.round(type.rowHeight * 0.9);
   return layoutTree(roots, { ...options, mode: 'stacked', wrapAt: Math.max(type.main * 12, room - span) });
 }
 
@@ -92,7 +100,8 @@ export function useTreeModel(
   const matches = useMemo(() => new Set(search.pids), [search]);
   const selectedPid = selectedProcess?.pid ?? null;
   const roots = useMemo(() => buildTree(drawn, { view, showKernelThreads: kernelThreads }), [drawn, view, kernelThreads]);
-  const parents = useMemo(() => parentMap(roots), [roots]);
+  const tree = useMemo(() => indexTree(roots), [roots]);
+  const parents = tree.parents;
   const drawnByPid = useMemo(() => (ghosts.length ? new Map(drawn.map((p) => [p.pid, p])) : byPid), [ghosts, drawn, byPid]);
   const chain = useMemo(
     () => buildFrameChain({ framing, process: selectedProcess, container: selectedContainer, containers, byPid: drawnByPid, parents }),
@@ -120,8 +129,8 @@ export function useTreeModel(
   }, [containersById, state.folded, state.expandedGroups, selectedContainer, search, selectedPid, chain, dockerFocus, drawn, departing, measure, type]);
   const width = area?.width ?? null;
   const layout = useMemo(
-    () => layoutForArea(roots, options, framing === 'everything' ? null : chain, width === null ? null : { width }, type),
-    [roots, options, framing, chain, width, type],
+    () => layoutForArea(roots, tree, options, framing === 'everything' ? null : chain, width === null ? null : { width }, type),
+    [roots, tree, options, framing, chain, width, type],
   );
   const highlight = useMemo(() => buildHighlight(selectedContainer, layout), [selectedContainer, layout]);
   return {
