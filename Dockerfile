@@ -61,4 +61,6 @@ COPY server server
 USER root
 # Listens on 127.0.0.1:7700 (PORT changes the port). Loopback only, so no EXPOSE: run it with
 # --network=host and open http://127.0.0.1:7700/ on the host.
-CMD ["node", "--import", "tsx", "server/src/main.ts"]
+# A young generation of 4 MiB a half (V8 grows it to 16 MiB under the scanner's steady trickle of
+# survivors): 20-30 MiB less RSS at 10,000 processes for a few more, cheap scavenges (bench:scan).
+CMD ["node", "--max-semi-space-size=4", "--import", "tsx", "server/src/main.ts"]

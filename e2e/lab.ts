@@ -27,22 +27,29 @@ export async function labDown(): Promise<void> {
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
+  /** Everything the server printed on stdout so far (the banner: with --share, the audience line). */
+  output(): string;
   stop(): Promise<void>;
 }
 
 /** Starts the real `proclens` command (what `npm start` runs after building) on a free port and waits for its URL. */
-export async function startServer(env: Record<string, string>, args: string[] = [], wrapper: string[] = []): Promise<ServerProcess> {
+export async function startServer(
+  env: Record<string, string>,
+  args: string[] = [],
+  wrapper: string[] = [],
+  command: 'serve' | 'hub' = 'serve',
+): Promise<ServerProcess> {
   // `wrapper`: a command the server runs under, e.g. `setpriv --reuid=… --` (least-privilege spec).
-  const [file = process.execPath, ...rest] = [...wrapper, process.execPath, path.join(repoRoot, 'bin/proclens.js'), '--port', '0', ...args];
+  const [file = process.execPath, ...rest] = [...wrapper, process.execPath, path.join(repoRoot, 'bin/proclens.js'), command, '--port', '0', ...args];
   const child = spawn(file, rest, {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let stdout = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
     const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${stderr}`)), 30_000);
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
@@ -60,6 +67,7 @@ export async function startServer(env: Record<string, string>, args: string[] = 
   return {
     url,
     child,
+    output: () => stdout,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -7,7 +7,7 @@
 # /usr/local/bin/node), then copies every shared library `ldd` lists for it, the dynamic loader
 # included, to the same path under ROOT (dereferenced: the file, not the distribution's link).
 # Libraries already in ROOT are left alone, so several binaries can share one ROOT.
-# Used by lab-up.sh (the lab's redis image) and build-node-base.sh (the local Node base image).
+# Used by lab-rootfs.sh (the lab images) and build-node-base.sh (the local Node base image).
 set -euo pipefail
 
 [ "$#" -eq 3 ] || {

@@ -12,7 +12,7 @@
 # Set LAB_REBUILD=1 to rebuild the images. Tear down with scripts/lab-down.sh.
 set -euo pipefail
 
-# This script's folder, for copy-with-libs.sh (before anything changes directory).
+# This script's folder, for lab-rootfs.sh (before anything changes directory).
 SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 
 # Keep stdout for the final export line only; everything else goes to stderr.
@@ -120,68 +120,33 @@ done
 log "engine up: server $(docker version --format '{{.Server.Version}}' 2>/dev/null) ($((SECONDS - t0)) s)"
 
 # --- images --------------------------------------------------------------------
-# Minimal /etc, busybox and applet symlinks.
-base_rootfs() {
-  local root="$1" a
-  rm -rf "$root"
-  mkdir -p "$root"/{bin,sbin,etc,data,tmp,root,proc,sys,dev,usr/bin,usr/local/bin,var/run}
-  chmod 1777 "$root/tmp"
-  chown 999:999 "$root/data"
-  cp /usr/bin/busybox "$root/bin/busybox"
-  chmod 0755 "$root/bin/busybox"
-  for a in $(/usr/bin/busybox --list); do
-    case "$a" in busybox) continue ;; esac
-    [ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
-  done
-  cat >"$root/etc/passwd" <<'EOF'
-root:x:0:0:root:/root:/bin/sh
-redis:x:999:1000::/home/redis:/sbin/nologin
-nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin
-EOF
-  cat >"$root/etc/group" <<'EOF'
-root:x:0:
-redis:x:1000:redis
-nogroup:x:65534:
-EOF
-  printf 'hosts: files\n' >"$root/etc/nsswitch.conf"
-}
-
 image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
 
 if [ "${LAB_REBUILD:-0}" = 1 ] || ! image_exists redis:alpine; then
   log "building image redis:alpine from the host's redis-server"
-  RFS="$DIR/rootfs"
-  base_rootfs "$RFS"
-  bash "$SCRIPTS/copy-with-libs.sh" "$RFS" "$(command -v redis-server)" /usr/local/bin/redis-server
-  if command -v redis-cli >/dev/null 2>&1; then
-    bash "$SCRIPTS/copy-with-libs.sh" "$RFS" "$(command -v redis-cli)" /usr/local/bin/redis-cli
-  fi
-  # Sanity check: the binary must start inside the rootfs.
-  chroot "$RFS" /usr/local/bin/redis-server --version >&2 \
-    || die "redis-server does not run inside $RFS (missing libraries?)"
-  tar -C "$RFS" --numeric-owner -c . | docker import \
+  bash "$SCRIPTS/lab-rootfs.sh" redis "$DIR/rootfs-redis.tar"
+  docker import \
     -c 'CMD ["redis-server","--protected-mode","no","--save","","--appendonly","no"]' \
     -c 'WORKDIR /data' \
     -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     -c 'ENV REDIS_VERSION=7.0.15' \
     -c 'EXPOSE 6379' \
     -m 'proclens lab: host redis-server + busybox' \
-    - redis:alpine >/dev/null
-  rm -rf "$RFS"
+    "$DIR/rootfs-redis.tar" redis:alpine >/dev/null
+  rm -f "$DIR/rootfs-redis.tar"
 else
   log "image redis:alpine present"
 fi
 
 if [ "${LAB_REBUILD:-0}" = 1 ] || ! image_exists lab/busybox; then
   log "building image lab/busybox"
-  BFS="$DIR/rootfs-busybox"
-  base_rootfs "$BFS"
-  tar -C "$BFS" --numeric-owner -c . | docker import \
+  bash "$SCRIPTS/lab-rootfs.sh" busybox "$DIR/rootfs-busybox.tar"
+  docker import \
     -c 'CMD ["sleep","86400"]' \
     -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     -m 'proclens lab: busybox' \
-    - lab/busybox >/dev/null
-  rm -rf "$BFS"
+    "$DIR/rootfs-busybox.tar" lab/busybox >/dev/null
+  rm -f "$DIR/rootfs-busybox.tar"
 else
   log "image lab/busybox present"
 fi

@@ -3,6 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export E2E_LAB_DIR="${E2E_LAB_DIR:-/tmp/proclens-e2e-lab}"
-trap 'bash scripts/lab-down.sh "$E2E_LAB_DIR" >/dev/null 2>&1 || true' EXIT
+cleanup() {
+  bash scripts/lab-down.sh "$E2E_LAB_DIR" >/dev/null 2>&1 || true
+  for lab in podman ctrd rootless; do bash scripts/lab-runtime-down.sh "$E2E_LAB_DIR-$lab" >/dev/null 2>&1 || true; done
+}
+trap cleanup EXIT
 npm run build --silent
 npx playwright test -c e2e/playwright.config.ts "$@"

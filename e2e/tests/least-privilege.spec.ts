@@ -174,9 +174,12 @@ test('with the capabilities but not in the docker group: the engine says why it 
   const server = await startAsUser(false, true);
   const snapshot = await snapshotWhen(server.url, (s) => s.host.engines[0]?.state === 'disconnected' && s.processes.some((p) => p.pid === chain.redis));
   expect(snapshot.host.engines[0]?.error).toContain('EACCES');
-  expect(snapshot.containers).toEqual([]);
+  // No engine lists anything; db still shows, from /proc and its shim's arguments alone.
+  expect(snapshot.containers.filter((c) => c.source === 'api')).toEqual([]);
+  const id = (await docker('inspect', '-f', '{{.Id}}', 'db')).trim();
+  expect(snapshot.containers.find((c) => c.id === id)).toMatchObject({ engine: 'docker', namespace: 'moby', source: 'proc', pid: chain.redis });
   // Attribution comes from /proc/PID/cgroup, which needs no privilege; the shim link from the fds.
-  expect(snapshot.processes.find((p) => p.pid === chain.redis)?.containerId).toBe((await docker('inspect', '-f', '{{.Id}}', 'db')).trim());
+  expect(snapshot.processes.find((p) => p.pid === chain.redis)?.containerId).toBe(id);
   expect(snapshot.processes.find((p) => p.pid === chain.shim)?.logicalParent).toBe(chain.containerd);
   const redis = await detail(server.url, chain.redis);
   expect(redis.notPermitted).toEqual([]);

@@ -1,20 +1,21 @@
 import express from 'express';
 import type { Request, Response, Router } from 'express';
-import { buildContainerDetail, maskEnvironment } from '@proclens/shared';
-import type { ContainerConfig, ContainerInfo, ProcessDetail, ProcessInfo, Snapshot } from '@proclens/shared';
-import { readProcessDetail } from './read-process-detail.ts';
+import type { Snapshot } from '@proclens/shared';
+import { answerAt, answerRecordedProcess, readAtParam } from './answer-history.ts';
+import type { HistorySource } from './answer-history.ts';
+import type { LiveDetails } from './read-live-details.ts';
 import type { SnapshotFeed } from './snapshot-feed.ts';
+
+export { findContainer } from './read-live-details.ts';
 
 /** Linux's largest possible pid (`PID_MAX_LIMIT` on 64-bit). */
 const PID_MAX_LIMIT = 4_194_304;
 
 export interface LiveApiOptions {
   feed: SnapshotFeed;
-  procRoot: string;
-  revealSecrets: boolean;
-  /** A process not in the snapshot yet (born since the last tick): read from `/proc/<pid>` alone, never a scan. */
-  readProcess(pid: number): ProcessInfo | null;
-  inspectContainer(container: ContainerInfo): Promise<ContainerConfig | null>;
+  details: LiveDetails;
+  /** The last minutes kept for rewinding (`?at=`), or null with `--rewind 0`. */
+  history: HistorySource | null;
 }
 
 /** `pid` from a URL segment: decimal, 1 to PID_MAX_LIMIT, or null. */
@@ -24,44 +25,37 @@ export function parsePidParam(raw: string): number | null {
   return pid <= PID_MAX_LIMIT ? pid : null;
 }
 
-/** A container by full id, name, or an unambiguous id prefix of at least 4: what `docker inspect` takes. */
-export function findContainer(containers: readonly ContainerInfo[], ref: string): ContainerInfo | null {
-  if (!/^[\w.-]{1,128}$/.test(ref)) return null;
-  const exact = containers.find((c) => c.id === ref || c.name === ref);
-  if (exact) return exact;
-  if (ref.length < 4) return null;
-  const prefixed = containers.filter((c) => c.id.startsWith(ref));
-  return prefixed.length === 1 ? (prefixed[0] ?? null) : null;
-}
-
 /** The live host's read-only API: the snapshot, containers and their configuration, one process in detail. */
 export function createLiveApi(options: LiveApiOptions): Router {
   const router = express.Router();
   const current = (): Snapshot => options.feed.current();
 
-  router.get('/snapshot', (_req, res) => void res.json(current()));
+  // `/api/snapshot` is the host now, wherever a presenter has scrubbed the dashboard to.
+  router.get('/snapshot', (req, res) => {
+    const at = readAtParam(req);
+    if (at === undefined) return void res.json(current());
+    const snapshot = answerAt(res, options.history, at);
+    if (snapshot) res.json(snapshot);
+  });
   router.get('/containers', (_req, res) => void res.json(current().containers));
 
   router.get('/processes/:pid', async (req: Request, res: Response) => {
     const raw = String(req.params.pid ?? '');
     const pid = parsePidParam(raw);
     if (pid === null) return void res.status(400).json({ error: 'pid must be a decimal number from 1 to 4194304', pid: raw });
-    const snapshot = current();
-    const process = snapshot.processes.find((p) => p.pid === pid) ?? options.readProcess(pid);
-    const detail = process ? readProcessDetail(process, { procRoot: options.procRoot, revealSecrets: options.revealSecrets }) : null;
-    if (!process || !detail) return void res.status(404).json({ error: 'no such process', pid });
-    const container = process.containerId ? (snapshot.containers.find((c) => c.id === process.containerId) ?? null) : null;
-    const config = container ? await options.inspectContainer(container) : null;
-    const body: ProcessDetail = { ...detail, container, containerEnv: config ? maskEnvironment(config.env, options.revealSecrets) : null };
-    res.json(body);
+    const at = readAtParam(req);
+    if (at !== undefined) {
+      // The dashboard rewound: the process as it was then, from the row kept.
+      const then = answerAt(res, options.history, at);
+      return void (then && answerRecordedProcess(res, then, pid));
+    }
+    const reply = await options.details.readProcess(pid);
+    res.status(reply.status).json(reply.body);
   });
 
   router.get('/containers/:ref', async (req: Request, res: Response) => {
-    const ref = String(req.params.ref ?? '');
-    const container = findContainer(current().containers, ref);
-    const config = container ? await options.inspectContainer(container) : null;
-    if (!container || !config) return void res.status(404).json({ error: 'no such container', ref });
-    res.json(buildContainerDetail(container, config, options.revealSecrets));
+    const reply = await options.details.readContainer(String(req.params.ref ?? ''));
+    res.status(reply.status).json(reply.body);
   });
   return router;
 }

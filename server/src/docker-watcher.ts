@@ -5,6 +5,7 @@ import type { ContainerEngine, EngineContainer } from './container-engine.ts';
 import type { DockerEndpoint } from './docker-endpoint.ts';
 import type { Logger } from './logger.ts';
 import { parseDockerInspect } from './parse-docker-inspect.ts';
+import { runOneAtATime } from './run-one-at-a-time.ts';
 
 /** Reconnect delays grow from the first to the last, then stay there. */
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000];
@@ -29,8 +30,6 @@ export class DockerWatcher implements ContainerEngine {
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private events: NodeJS.ReadableStream | undefined;
-  private refreshing: Promise<void> | undefined;
-  private refreshAgain = false;
 
   constructor(
     endpoint: DockerEndpoint,
@@ -84,7 +83,7 @@ export class DockerWatcher implements ContainerEngine {
       events.on('end', () => this.disconnected(new Error('event stream ended')));
       this.failures = 0;
       this.setStatus({ state: 'connected', version: version.Version ?? null, error: null });
-      this.log.info('docker connected', { endpoint: this.status.endpoint, version: version.Version });
+      this.log.info(`${this.kind} connected`, { endpoint: this.status.endpoint, version: version.Version });
       this.scheduleRefresh(RESYNC_MS);
     } catch (err) {
       this.disconnected(err);
@@ -95,7 +94,7 @@ export class DockerWatcher implements ContainerEngine {
     if (this.stopped) return;
     this.closeEvents();
     const message = err instanceof Error ? err.message : String(err);
-    if (this.status.state !== 'disconnected') this.log.warn('docker unreachable', { endpoint: this.status.endpoint, error: message });
+    if (this.status.state !== 'disconnected') this.log.warn(`${this.kind} unreachable`, { endpoint: this.status.endpoint, error: message });
     this.list = [];
     this.setStatus({ state: 'disconnected', version: null, error: message });
     const delay = BACKOFF_MS[Math.min(this.failures, BACKOFF_MS.length - 1)] ?? 4000;
@@ -114,28 +113,14 @@ export class DockerWatcher implements ContainerEngine {
   }
 
   /** One refresh at a time; a request during one runs once more after it. */
-  private async refresh(): Promise<void> {
-    if (this.refreshing) {
-      this.refreshAgain = true;
-      return this.refreshing;
+  private readonly refresh = runOneAtATime(async () => {
+    const list = await this.listContainers();
+    // A resync that finds nothing new must not cost the monitor an extra tick.
+    if (!sameData(list, this.list)) {
+      this.list = list;
+      this.onChange();
     }
-    this.refreshing = (async () => {
-      do {
-        this.refreshAgain = false;
-        const list = await this.listContainers();
-        // A resync that finds nothing new must not cost the monitor an extra tick.
-        if (!sameData(list, this.list)) {
-          this.list = list;
-          this.onChange();
-        }
-      } while (this.refreshAgain);
-    })();
-    try {
-      await this.refreshing;
-    } finally {
-      this.refreshing = undefined;
-    }
-  }
+  });
 
   private async listContainers(): Promise<EngineContainer[]> {
     const summaries = await this.docker.listContainers({ all: true });

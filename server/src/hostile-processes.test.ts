@@ -180,9 +180,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 describe('hostile processes through the HTTP API', () => {
   /** Checks a process with an odd name: in the snapshot whole, and its detail answers 200. */
   async function expectNamed(child: Started, name: string, argv: string[]): Promise<void> {
+    // Right after exec a process may still be running (R) for a tick: wait for it to sleep.
     const seen = await waitFor(
-      `pid ${child.pid} named ${JSON.stringify(name)}`,
-      findPid(child.pid, (p) => p.name === name),
+      `pid ${child.pid} named ${JSON.stringify(name)}, asleep`,
+      findPid(child.pid, (p) => p.name === name && p.state === 'S'),
     );
     expect(seen).toMatchObject({ ppid: process.pid, name, argv, state: 'S', kernelThread: false });
     const detail = await getDetail(child.pid);
@@ -313,6 +314,9 @@ describe('hostile processes through the HTTP API', () => {
       }
     })();
     try {
+      // On a host of more than 200 processes the first scan reads most from stat alone and
+      // completes them over the next ticks (ProcScanner's crowd): wait for that, then check.
+      await waitFor('the first scan completed', (s) => (s.processes.every((p) => p.uid !== null) ? true : undefined), 30_000);
       await waitFor('the churning shell', (s) => s.processes.find((p) => churnerPids.has(p.pid)));
       let snapshots = 0;
       let churnersSeen = 0;

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { renderUnicodeCompact } from 'uqr';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +8,10 @@ import { createLogger } from './logger.ts';
 import type { Logger } from './logger.ts';
 import { buildUsage, parseCli } from './parse-cli.ts';
 import type { Settings } from './parse-cli.ts';
-import { startServer } from './start-server.ts';
+import { buildStartBanner } from './build-start-banner.ts';
+import { startAgent } from './hosts/start-agent.ts';
+import { startHub } from './hosts/start-hub.ts';
+import { createLiveMode, createReplayMode, startServer } from './start-server.ts';
 
 /** SIGTERM must end the process within this, whatever is still open. */
 const SHUTDOWN_MS = 1500;
@@ -25,17 +29,28 @@ interface Running {
 async function run(settings: Settings, log: Logger): Promise<Running> {
   switch (settings.command) {
     case 'serve': {
-      const running = await startServer(settings, path.join(rootDir, 'web/dist'), log);
-      const [first, ...others] = running.urls;
-      process.stdout.write(`proclens is watching this host at ${first?.url ?? running.url}\n`);
-      for (const other of others) process.stdout.write(`  ${other.label}: ${other.url}\n`);
-      process.stdout.write('The address holds an access token: share it only with people who may see every process on this host.\n');
+      // A recording is read and checked whole before anything is served.
+      const mode = settings.replay ? await createReplayMode(settings.replay) : createLiveMode(settings, log);
+      const running = await startServer(settings, path.join(rootDir, 'web/dist'), log, mode);
+      process.stdout.write(buildStartBanner(settings, running.urls, renderUnicodeCompact));
       if (settings.open) execFile('xdg-open', [running.url], (err) => err && log.warn('could not open a browser', { error: err.message }));
       return running;
     }
-    case 'agent':
-    case 'hub':
-      throw new Error(`\`proclens ${settings.command}\` is not available in this build`);
+    case 'agent': {
+      const agent = await startAgent(settings, path.join(rootDir, 'web/dist'), log);
+      process.stdout.write(`proclens agent is publishing this host as "${agent.name}" to NATS at ${agent.nats}\n`);
+      if (agent.server) process.stdout.write(`  and serving its own dashboard at ${agent.server.url}\n`);
+      return agent;
+    }
+    case 'hub': {
+      const hub = await startHub(settings, path.join(rootDir, 'web/dist'), log);
+      const [first, ...others] = hub.urls;
+      process.stdout.write(`proclens hub is showing every host on NATS at ${hub.nats}: ${first?.url ?? hub.url}\n`);
+      for (const other of others) process.stdout.write(`  ${other.label}: ${other.url}\n`);
+      process.stdout.write('The address holds an access token: share it only with people who may see every process on these hosts.\n');
+      if (settings.open) execFile('xdg-open', [hub.url], (err) => err && log.warn('could not open a browser', { error: err.message }));
+      return hub;
+    }
     default:
       return assertNever(settings.command);
   }

@@ -15,7 +15,7 @@ export interface DetailOptions {
  * snapshot. Returns null when the process exited meanwhile (the caller answers 404).
  * Container fields are filled in by the caller, which knows the engine.
  */
-export function readProcessDetail(process: ProcessInfo, options: DetailOptions): Omit<ProcessDetail, 'container' | 'containerEnv'> | null {
+export function readProcessDetail(process: ProcessInfo, options: DetailOptions): Omit<ProcessDetail, 'container' | 'containerEnv' | 'recordedAt'> | null {
   const base = `${options.procRoot}/${process.pid}`;
   const status = readProcText(`${base}/status`);
   if (!status.ok) return null;

@@ -31,13 +31,17 @@ function startHolder(wrapper: string[] = []): ChildProcess & { pid: number } {
   return child as ChildProcess & { pid: number };
 }
 
-/** The detail of `pid`, polled until the server has seen the process; with the raw body. */
+/** The detail of `pid`, polled until the server has seen the process run ARGV (a wrapper such as
+ * setpriv is seen for a moment before it execs); with the raw body. */
 async function readDetail(from: ProclensProcess, pid: number): Promise<{ text: string; detail: ProcessDetail }> {
   const deadline = Date.now() + DEADLINE_MS;
   for (;;) {
     const res = await from.get(`/api/processes/${pid}`);
     const text = await res.text();
-    if (res.status === 200) return { text, detail: processDetailSchema.parse(JSON.parse(text)) };
+    if (res.status === 200) {
+      const detail = processDetailSchema.parse(JSON.parse(text));
+      if (detail.argv[0] === ARGV[0]) return { text, detail };
+    }
     if (Date.now() > deadline) throw new Error(`/api/processes/${pid}: HTTP ${res.status} ${text}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

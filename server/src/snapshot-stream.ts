@@ -9,6 +9,7 @@ import { parseRequestTarget } from './parse-request-parts.ts';
 import type { RequestTarget } from './parse-request-parts.ts';
 import type { SnapshotFeed } from './snapshot-feed.ts';
 import { StreamClients } from './stream-clients.ts';
+import type { SessionInfo } from './stream-clients.ts';
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
 
@@ -16,6 +17,8 @@ export interface StreamOptions {
   access: Access;
   /** The feed a `/ws` request asks for (the hub serves one per host), or null for 404. */
   feedFor(target: RequestTarget): SnapshotFeed | null;
+  /** What each connection is told after its first snapshot (sharing, live or replay). */
+  session?: SessionInfo;
   log: Logger;
 }
 
@@ -58,7 +61,7 @@ export function attachSnapshotStream(server: Server, options: StreamOptions): ()
   function connect(ws: WebSocket, feed: SnapshotFeed, role: 'presenter' | 'audience'): void {
     let clients = groups.get(feed);
     if (!clients) {
-      clients = new StreamClients({ feed, log });
+      clients = new StreamClients({ feed, log, session: options.session });
       groups.set(feed, clients);
     }
     log.debug('websocket connected', { role, clients: clients.size + 1 });

@@ -1,7 +1,12 @@
-import { PROTOCOL_VERSION, diffSnapshots, parseClientMessage } from '@proclens/shared';
-import type { ClientMessage, ServerMessage, Snapshot } from '@proclens/shared';
+import { MAX_MARKERS, MAX_TIMELINE_EVENTS, PROTOCOL_VERSION, parseClientMessage } from '@proclens/shared';
+import type { ClientMessage, PlaybackState, ServerMessage, Snapshot } from '@proclens/shared';
 import type { Role } from './access.ts';
+import { diffOnce } from './diff-once.ts';
 import type { Logger } from './logger.ts';
+import { isPlayable } from './player.ts';
+import type { Playable } from './player.ts';
+import { RateGate } from './rate-gate.ts';
+import { ShareRoom } from './share-room.ts';
 import type { SnapshotFeed } from './snapshot-feed.ts';
 
 /** Past this many unsent bytes a client gets nothing more (errors included), and one fresh snapshot once it drains. */
@@ -11,6 +16,9 @@ export const RESYNC_GAP_MS = 1000;
 /** This many malformed frames and the client is closed with 1008 (policy violation). */
 export const MAX_BAD_FRAMES = 5;
 export const HEARTBEAT_MS = 15_000;
+/** Frames other than resync a client may send at once, then one per RATE_GAP_MS (the last one over is kept). */
+export const RATE_BURST = 20;
+export const RATE_GAP_MS = 50;
 
 /** What the stream needs of a socket: `ws` in production, a plain object in tests. */
 export interface Connection {
@@ -32,13 +40,28 @@ interface Client {
   badFrames: number;
   lastResyncAt: number;
   resyncTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Audience only: follows the presenter (the default) or has broken away. */
+  following: boolean;
+  gate: RateGate;
+}
+
+/** What every connection is told after its first snapshot. */
+export interface SessionInfo {
+  share: boolean;
+  mode: 'live' | 'replay';
+  /** With `--share`: the audience's address, told to presenters only (the page shows its QR code). */
+  audienceUrl: string | null;
 }
 
 export interface ClientsOptions {
   feed: SnapshotFeed;
   log: Logger;
+  session?: SessionInfo;
   now?: () => number;
 }
+
+/** What an audience page is told when it tries what only the presenter may do. */
+const PRESENTER_ONLY = 'only the presenter can do that: this page has the audience token';
 
 /**
  * The clients of one feed: a snapshot on connect, then one diff per changed tick, numbered by
@@ -52,10 +75,25 @@ export class StreamClients {
   private readonly now: () => number;
   /** The JSON of the feed's current snapshot, made once however many clients need it. */
   private serialised: { snapshot: Snapshot; json: string } | null = null;
+  private readonly player: (SnapshotFeed & Playable) | null;
+  private readonly room: ShareRoom;
+  private readonly session: SessionInfo;
 
   constructor(private readonly options: ClientsOptions) {
     this.now = options.now ?? Date.now;
-    this.unsubscribe = options.feed.subscribe((next, previous) => this.broadcast(next, previous));
+    this.session = options.session ?? { share: false, mode: 'live', audienceUrl: null };
+    const unsubscribers = [options.feed.subscribe((next, previous) => this.broadcast(next, previous))];
+    this.player = isPlayable(options.feed) ? options.feed : null;
+    if (this.player) {
+      unsubscribers.push(this.player.onPlayback((state, change) => this.broadcastPlayback(state, change.jumped)));
+      unsubscribers.push(this.player.onMarkers(() => this.broadcastText(this.markersJson())));
+    }
+    this.unsubscribe = () => unsubscribers.forEach((fn) => fn());
+    this.room = new ShareRoom(() => this.clients, {
+      sendView: (json) => this.broadcastText(json, 'audience'),
+      // Without --share there is no audience to count.
+      sendPresence: (json) => this.session.share && this.broadcastText(json, 'presenter'),
+    });
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
   }
 
@@ -65,9 +103,29 @@ export class StreamClients {
 
   /** A new connection: it gets the current snapshot at once. Returns the handlers for its frames and close. */
   connect(connection: Connection, role: Role): { message: (text: string | null) => void; pong: () => void; closed: () => void } {
-    const client: Client = { connection, role, seq: -1, stale: false, alive: true, badFrames: 0, lastResyncAt: -Infinity, resyncTimer: undefined };
+    const client: Client = {
+      connection,
+      role,
+      seq: -1,
+      stale: false,
+      alive: true,
+      badFrames: 0,
+      lastResyncAt: -Infinity,
+      resyncTimer: undefined,
+      following: role === 'audience',
+      gate: new RateGate(RATE_BURST, RATE_GAP_MS, this.now),
+    };
     this.clients.add(client);
-    this.sendSnapshot(client);
+    if (!this.sendSnapshotOnly(client)) client.stale = true;
+    const audienceUrl = role === 'presenter' ? this.session.audienceUrl : null;
+    this.sendMessage(client, { type: 'session', role, share: this.session.share, mode: this.session.mode, audienceUrl });
+    if (this.player) {
+      this.sendPlayhead(client);
+      this.send(client, this.markersJson());
+    }
+    if (role === 'audience') this.send(client, this.room.viewMessage());
+    else if (this.session.share) this.send(client, this.room.presenceMessage());
+    this.room.membersChanged();
     return {
       message: (text) => this.receive(client, text),
       pong: () => (client.alive = true),
@@ -78,6 +136,7 @@ export class StreamClients {
   close(): void {
     clearInterval(this.heartbeat);
     this.unsubscribe();
+    this.room.close();
     for (const client of [...this.clients]) {
       client.connection.close(1001, 'server shutting down');
       this.drop(client);
@@ -86,7 +145,8 @@ export class StreamClients {
 
   private drop(client: Client): void {
     clearTimeout(client.resyncTimer);
-    this.clients.delete(client);
+    client.gate.close();
+    if (this.clients.delete(client)) this.room.membersChanged();
   }
 
   /** Sends if the client is within its bound; otherwise marks it stale. Every frame goes through here. */
@@ -110,19 +170,54 @@ export class StreamClients {
     return this.serialised.json;
   }
 
-  private sendSnapshot(client: Client): void {
+  /** The snapshot message alone; false when the client is over its bound (it gets one later). */
+  private sendSnapshotOnly(client: Client): boolean {
     if (client.connection.bufferedAmount > MAX_BUFFERED_BYTES) {
       client.stale = true;
-      return;
+      return false;
     }
     client.stale = false;
     client.seq++;
-    if (!this.send(client, `{"type":"snapshot","protocol":${PROTOCOL_VERSION},"seq":${client.seq},"snapshot":${this.snapshotJson()}}`)) client.seq--;
+    if (this.send(client, `{"type":"snapshot","protocol":${PROTOCOL_VERSION},"seq":${client.seq},"snapshot":${this.snapshotJson()}}`)) return true;
+    client.seq--;
+    return false;
+  }
+
+  /** After a resync or a stall: whatever was missed, the playhead and the timeline up to it come with the snapshot. */
+  private sendSnapshot(client: Client): void {
+    if (this.sendSnapshotOnly(client)) this.sendPlayhead(client);
+  }
+
+  private sendPlayhead(client: Client): void {
+    if (!this.player) return;
+    this.sendMessage(client, { type: 'playback', state: this.player.playback() });
+    this.send(client, this.timelineJson());
+  }
+
+  private markersJson(): string {
+    return JSON.stringify({ type: 'markers', markers: this.player?.markers(MAX_MARKERS) ?? [] });
+  }
+
+  private timelineJson(): string {
+    return JSON.stringify({ type: 'timeline', events: this.player?.timeline(MAX_TIMELINE_EVENTS) ?? [] });
+  }
+
+  /** One text to every client (or every client of a role) within its bound; a stale client gets it with its next snapshot. */
+  private broadcastText(json: string, role?: Role): void {
+    for (const client of this.clients) {
+      if ((role === undefined || client.role === role) && !client.stale) this.send(client, json);
+    }
+  }
+
+  /** After the playhead moved, paused or played: its state, and after a jump the timeline up to it. */
+  private broadcastPlayback(state: PlaybackState, jumped: boolean): void {
+    this.broadcastText(JSON.stringify({ type: 'playback', state }));
+    if (jumped) this.broadcastText(this.timelineJson());
   }
 
   private broadcast(next: Snapshot, previous: Snapshot): void {
     if (this.clients.size === 0) return;
-    const diff = diffSnapshots(previous, next);
+    const diff = diffOnce(previous, next);
     // Serialised once; only `seq` differs per client.
     const body = diff ? JSON.stringify(diff) : null;
     for (const client of this.clients) {
@@ -151,11 +246,31 @@ export class StreamClients {
   }
 
   private handle(client: Client, message: ClientMessage): void {
+    if (message.type === 'resync') return this.resync(client);
+    // Everything else passes the client's rate gate; a burst keeps its last frame for later.
+    client.gate.pass(() => this.handleGated(client, message));
+  }
+
+  private handleGated(client: Client, message: Exclude<ClientMessage, { type: 'resync' }>): void {
+    if (!this.clients.has(client)) return;
     switch (message.type) {
-      case 'resync':
-        return this.resync(client);
+      case 'play':
+      case 'pause':
+      case 'speed':
+      case 'seek':
+      case 'live':
+        if (client.role !== 'presenter') return this.sendMessage(client, { type: 'error', message: PRESENTER_ONLY });
+        if (!this.player) return this.sendMessage(client, { type: 'error', message: 'this server keeps no history to play (--rewind 0)' });
+        return this.player.control(message);
+      case 'present':
+        if (client.role !== 'presenter') return this.sendMessage(client, { type: 'error', message: PRESENTER_ONLY });
+        return this.room.present(message.view);
+      case 'follow':
+        if (client.role !== 'audience' || client.following === message.following) return;
+        client.following = message.following;
+        return this.room.membersChanged();
       default:
-        return assertNever(message.type);
+        return assertNever(message);
     }
   }
 
@@ -189,5 +304,5 @@ export class StreamClients {
 }
 
 function assertNever(value: never): never {
-  throw new Error(`unhandled message type ${String(value)}`);
+  throw new Error(`unhandled message ${JSON.stringify(value)}`);
 }

@@ -73,6 +73,13 @@ export const processDetailSchema = z
     /** The container the process belongs to, with its configured environment (from the engine). */
     container: containerInfoSchema.nullable(),
     containerEnv: z.array(envVarViewSchema).nullable(),
+    /**
+     * Null when read from /proc now. A time (ms since the epoch) when built from the row recorded
+     * then (a replay, or a live host rewound): what only /proc or the engine can tell (exe, cwd,
+     * status fields, cgroups, namespaces, environment, threads, entries, fds, configured
+     * environment) is live-only and left empty.
+     */
+    recordedAt: z.number().nullable(),
   })
   .strict();
 export type ProcessDetail = z.infer<typeof processDetailSchema>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Runtime roles, as a schema; kept in step with `RuntimeRole`. */
-export const runtimeRoleSchema = z.enum(['dockerd', 'containerd', 'shim', 'runc', 'docker-init', 'docker-proxy', 'conmon']);
+export const runtimeRoleSchema = z.enum(['dockerd', 'containerd', 'shim', 'runc', 'docker-init', 'docker-proxy', 'conmon', 'podman', 'rootlesskit']);
 
 const pid = z.number().int().nonnegative();
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFixture } from '../fixtures/read-fixture.js';
 import { parseNulList } from './parse-nul-list.ts';
-import { parseFlag, parseRuntimeRole, parseServedContainer, parseShimArgs } from './parse-runtime-role.ts';
+import { parseConmonArgs, parseFlag, parseRuntimeRole, parseServedContainer, parseShimArgs } from './parse-runtime-role.ts';
+import { readRuntimeScene } from './read-runtime-scene.ts';
 import { parseStat } from './parse-stat.ts';
 
 const ID = '19b0c7c81938f568b4d41af3272ebfb31c5eb3083053bf43baeddadbb26f52a6';
@@ -115,5 +116,53 @@ describe('parseServedContainer', () => {
     expect(parseServedContainer('conmon', ['/usr/bin/conmon', `--cid=${id}`])).toBe(id);
     expect(parseServedContainer('dockerd', ['dockerd', '-id', id])).toBeNull();
     expect(parseServedContainer(null, [])).toBeNull();
+  });
+});
+
+describe('roles and arguments in the runtime captures (shared/fixtures/runtimes/)', () => {
+  const rolesIn = (scene: string) =>
+    readRuntimeScene(scene)
+      .processes.map((p) => `${p.argv[0]?.split('/').pop() ?? ''}:${p.role ?? '-'}`)
+      .sort();
+
+  it("parseRuntimeRole names every process of the rootless Docker capture, rootlesskit's /proc/self/exe child included", () => {
+    expect(rolesIn('docker-rootless')).toEqual([
+      'containerd-shim-runc-v2:shim',
+      'containerd:containerd',
+      'dockerd:dockerd',
+      'exe:rootlesskit',
+      'redis-server *:6379:-',
+      'rootlesskit:rootlesskit',
+      'sleep:-',
+      'slirp4netns:-',
+    ]);
+  });
+
+  it("parseRuntimeRole names Podman's API service, and a conmon per container and per exec session", () => {
+    expect(rolesIn('podman')).toEqual(['conmon:conmon', 'conmon:conmon', 'podman:podman', 'redis-server *:6379:-', 'sleep:-']);
+  });
+
+  it('parseConmonArgs reads the container, its name, the storage root, and which conmon runs an exec session', () => {
+    const scene = readRuntimeScene('podman');
+    const { id, init, name } = scene.runtime.containers[0] ?? { id: '', init: 0, name: '' };
+    const conmons = scene.processes.filter((p) => p.role === 'conmon');
+    const main = conmons.find((c) => scene.processes.some((p) => p.pid === init && p.ppid === c.pid));
+    const session = conmons.find((c) => c !== main);
+    const root = parseFlag(scene.processes.find((p) => p.role === 'podman')?.argv ?? [], 'root');
+    expect(root).toMatch(/\/root$/);
+    expect(parseConmonArgs(main?.argv ?? [])).toEqual({ container: id, exec: false, name, root });
+    expect(parseConmonArgs(session?.argv ?? [])).toEqual({ container: id, exec: true, name, root });
+  });
+
+  it('parseConmonArgs answers nulls for a conmon without arguments', () => {
+    expect(parseConmonArgs(['conmon'])).toEqual({ container: null, exec: false, name: null, root: null });
+  });
+
+  it.each(['containerd', 'docker'])('parseShimArgs reads the namespace, id and containerd socket of every shim in the %s capture', (name) => {
+    const scene = readRuntimeScene(name);
+    const shims = scene.processes.filter((p) => p.role === 'shim').map((p) => parseShimArgs(p.argv));
+    const listening = [...scene.listeners.keys()];
+    expect(shims.map((s) => [s.id, s.namespace]).sort()).toEqual(scene.runtime.containers.map((c) => [c.id, c.namespace]).sort());
+    for (const s of shims) expect(listening).toContain(s.address);
   });
 });

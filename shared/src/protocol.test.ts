@@ -61,7 +61,30 @@ const valid: ServerMessage[] = [
   { type: 'diff', seq: 1, diff: { upserted: snapshot.processes, removed: [17719], containers: null, host: null, takenAt: 1 } },
   { type: 'diff', seq: 2, diff: { upserted: [], removed: [], containers: [], host: snapshot.host, takenAt: 2 } },
   { type: 'error', message: 'frame too large' },
+  { type: 'session', role: 'presenter', share: true, mode: 'live', audienceUrl: 'http://192.168.1.20:7700/?token=abc' },
+  { type: 'playback', state: { mode: 'replay', start: 1, end: 60_001, at: 30_000, live: false, playing: true, speed: 4 } },
+  { type: 'markers', markers: [{ id: '2:c+:x', at: 2, kind: 'container-created', text: 'container db started (redis:7)', pid: 2984, containerId: ID }] },
+  { type: 'timeline', events: [] },
+  { type: 'presenter', view: null },
+  { type: 'presence', audience: 12, following: 11 },
 ];
+
+const view = {
+  selection: { pid: 2984, startTime: 78491 },
+  container: 'db',
+  query: 'redis',
+  matchIndex: 0,
+  view: 'kernel',
+  kernelThreads: false,
+  workshop: true,
+  dockerFocus: true,
+  folded: [1, 2],
+  expandedGroups: ['12:sleep'],
+  framing: 'process',
+  fits: 3,
+  lessonStep: 2,
+  section: 'namespaces',
+};
 
 describe('parseServerMessage', () => {
   it.each(valid.map((m) => [m.type, m] as const))('parseServerMessage round-trips a valid %s message', (_type, message) => {
@@ -111,6 +134,50 @@ describe('parseServerMessage', () => {
 describe('parseClientMessage', () => {
   it('parseClientMessage accepts a resync request', () => {
     expect(parseClientMessage('{"type":"resync"}')).toEqual({ ok: true, value: { type: 'resync' } });
+  });
+
+  it.each([
+    { type: 'play' },
+    { type: 'pause' },
+    { type: 'speed', speed: 0.25 },
+    { type: 'seek', at: 1_795_924_700_000 },
+    { type: 'live' },
+    { type: 'follow', following: false },
+    { type: 'present', view },
+    { type: 'present', view: { ...view, selection: { pid: 1, startTime: null }, lessonStep: null, section: null, container: null } },
+  ])('parseClientMessage accepts $type', (message) => {
+    expect(parseClientMessage(JSON.stringify(message))).toEqual({ ok: true, value: message });
+  });
+
+  it.each([
+    ['a speed the player does not offer', { type: 'speed', speed: 3 }],
+    ['a seek to no time', { type: 'seek', at: null }],
+    ['a seek as a string', { type: 'seek', at: '1795924700000' }],
+    ['a view with an extra key', { type: 'present', view: { ...view, theme: 'dark' } }],
+    ['a view missing a key', { type: 'present', view: { ...view, fits: undefined } }],
+    ['a view with too many folds', { type: 'present', view: { ...view, folded: Array.from({ length: 257 }, (_, i) => i) } }],
+    ['a view with a long query', { type: 'present', view: { ...view, query: 'x'.repeat(513) } }],
+    ['a view with another view', { type: 'present', view: { ...view, view: 'flat' } }],
+    ['follow without a boolean', { type: 'follow', following: 'yes' }],
+  ])('parseClientMessage refuses %s', (_label, message) => {
+    expect(parseClientMessage(JSON.stringify(message)).ok).toBe(false);
+  });
+
+  it('the largest view a presenter may send fits in one frame', () => {
+    const largest = {
+      type: 'present',
+      view: {
+        ...view,
+        query: 'q'.repeat(512),
+        container: 'c'.repeat(256),
+        folded: Array.from({ length: 256 }, () => 4_194_304),
+        expandedGroups: Array.from({ length: 48 }, () => 'g'.repeat(128)),
+        section: 's'.repeat(32),
+      },
+    };
+    const text = JSON.stringify(largest);
+    expect(text.length).toBeLessThanOrEqual(MAX_CLIENT_FRAME_BYTES);
+    expect(parseClientMessage(text).ok).toBe(true);
   });
 
   it.each([

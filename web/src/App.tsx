@@ -3,6 +3,8 @@ import { DetailPane } from './DetailPane.tsx';
 import { EngineBanner } from './EngineBanner.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
 import { LessonPanel } from './LessonPanel.tsx';
+import { PlayerBar } from './PlayerBar.tsx';
+import { ShareQr } from './ShareQr.tsx';
 import { ProcessTree } from './ProcessTree.tsx';
 import type { ProcessTreeHandle } from './ProcessTree.tsx';
 import { Sidebar } from './Sidebar.tsx';
@@ -22,11 +24,16 @@ import type { FrameRequest } from './use-tree-camera.ts';
 import { useTreeModel } from './use-tree-model.ts';
 import { useViewActions } from './use-view-actions.ts';
 import { useViewState } from './use-view-state.ts';
+import { usePresenterFollow } from './use-presenter-follow.ts';
 
 /** The dashboard: the stream, the view state, and the panes that draw them. */
 export function App() {
   const stream = useSnapshotStream();
-  const [state, dispatch] = useViewState();
+  const [state, viewDispatch] = useViewState();
+  // The person's own actions go through `dispatch` (an audience page breaks away); the page's own
+  // reactions (binding a pid, showing a lesson step) through `viewDispatch`.
+  const follow = usePresenterFollow(stream, state, viewDispatch);
+  const { dispatch, audience } = follow;
   const snapshot = stream.snapshot;
   const canvasRef = useRef<HTMLElement>(null);
   const area = useElementSize(canvasRef);
@@ -42,9 +49,9 @@ export function App() {
   const actions = useViewActions(model, state, dispatch);
   const treeRef = useRef<ProcessTreeHandle>(null);
   const searchRef = useRef<HTMLInputElement>(null);
-  useBindSelection(state.selection, model.byPid, dispatch);
+  useBindSelection(state.selection, model.byPid, viewDispatch);
   useAppShortcuts(state, dispatch, searchRef);
-  const lesson = useLesson(state, model, snapshot !== null, dispatch);
+  const lesson = useLesson(state, model, snapshot !== null, viewDispatch);
   const startedKey = [...lifecycle.started].join(',');
   const pulsing = useMemo(() => lifecycle.started, [startedKey]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -68,6 +75,10 @@ export function App() {
     (): FrameRequest => ({ pids: chain, epoch, anchor, minScale: type.minScale, maxScale: type.maxScale }),
     [chainKey, epoch, anchor, type], // eslint-disable-line react-hooks/exhaustive-deps
   );
+  // The moment on screen when it is not the present: the detail pane asks for that moment too.
+  const shownAt = stream.playback && !stream.playback.state.live && snapshot ? snapshot.takenAt : null;
+  const send = stream.send;
+  const seek = useMemo(() => (stream.playback && !audience ? (at: number) => send({ type: 'seek', at }) : undefined), [stream.playback, audience, send]);
 
   const groups = layout.groups;
   // Stable callbacks: every drawn node is memoised on them.
@@ -93,6 +104,9 @@ export function App() {
         search={model.search}
         searchRef={searchRef}
         connection={stream.connection}
+        replay={stream.session?.mode === 'replay'}
+        following={audience ? { on: follow.following, follow: follow.follow } : null}
+        presence={stream.presence}
         onJump={actions.jumpToMatch}
         onExport={exportView}
       />
@@ -107,6 +121,7 @@ export function App() {
           stream={stream}
           lifecycle={lifecycle}
           actions={actions}
+          onSeek={seek}
           lesson={
             state.lessonStep !== null && lesson.step ? (
               <LessonPanel index={state.lessonStep} step={lesson.step} container={lesson.container} dispatch={dispatch} />
@@ -128,16 +143,19 @@ export function App() {
               onSelect={actions.selectPid}
               onToggle={toggleFold}
               onActivate={activate}
+              onUserMove={follow.breakAway}
               handle={treeRef}
             />
           ) : (
             <p className="muted loading">Connecting to the server…</p>
           )}
+          {stream.session?.audienceUrl ? <ShareQr url={stream.session.audienceUrl} /> : null}
         </section>
         {selection !== null ? (
           <DetailPane
             selection={selection}
             section={state.section}
+            at={shownAt}
             byPid={model.byPid}
             containers={model.containersById}
             onSelect={actions.selectPid}
@@ -146,6 +164,7 @@ export function App() {
         ) : null}
       </main>
       <Toasts toasts={lifecycle.toasts} onSelect={actions.selectContainer} />
+      {stream.playback ? <PlayerBar playback={stream.playback} markers={stream.markers} canDrive={!audience} send={stream.send} /> : null}
     </div>
   );
 }

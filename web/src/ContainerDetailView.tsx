@@ -1,13 +1,19 @@
 import { containerDetailSchema } from '@proclens/shared';
-import type { ContainerInfo, ProcessInfo } from '@proclens/shared';
+import type { ContainerDetail, ContainerInfo, ProcessInfo } from '@proclens/shared';
 import { ShellCommand } from './ShellCommand.tsx';
 import { Tokens } from './Tokens.tsx';
+import { useApiBase } from './api-base.ts';
+import { formatEngine, formatPod, formatSource, formatTopCommand } from './container-source.ts';
 import { formatStart } from './format.ts';
 import { useJson } from './use-json.ts';
 
 const REFRESH_MS = 5000;
 
-/** What `docker inspect` says about the selected container, under its entry in the list. */
+/**
+ * What the engine says about the selected container (`docker inspect`, or Podman's or containerd's
+ * equivalent), under its entry in the list, with where that came from. A container seen in /proc
+ * alone has no engine to ask: it shows its engine, its source and its processes.
+ */
 export function ContainerDetailView({
   container,
   byPid,
@@ -17,64 +23,38 @@ export function ContainerDetailView({
   byPid: ReadonlyMap<number, ProcessInfo>;
   onSelectPid: (pid: number) => void;
 }) {
-  const state = useJson(`/api/containers/${encodeURIComponent(container.id)}`, containerDetailSchema, REFRESH_MS);
-  if (state.kind !== 'ok') return state.kind === 'error' ? <p className="notice">{state.message}</p> : null;
-  const d = state.value;
+  const { api } = useApiBase();
+  const url = container.source === 'api' ? `${api}/containers/${encodeURIComponent(container.id)}` : null;
+  const state = useJson(url, containerDetailSchema, REFRESH_MS);
+  if (state.kind === 'error') return <p className="notice">{state.message}</p>;
+  if (url !== null && state.kind !== 'ok') return null;
+  const pod = formatPod(container);
+  const top = formatTopCommand(container);
   return (
     <div className="container-detail" data-testid="container-detail">
       <dl className="facts compact">
-        <dt>Command</dt>
-        <dd className="mono">{d.command.length ? <Tokens text={d.command.join(' ')} /> : '—'}</dd>
-        <dt>Started</dt>
-        <dd>{d.startedAt ? formatStart(d.startedAt) : 'never'}</dd>
-        {d.restartCount > 0 ? (
+        <dt>Engine</dt>
+        <dd className="prose" data-testid="container-source">
+          {formatEngine(container)}, {formatSource(container)}
+        </dd>
+        {pod ? (
           <>
-            <dt>Restarts</dt>
-            <dd>{d.restartCount}</dd>
-          </>
-        ) : null}
-        {d.init ? (
-          <>
-            <dt>Init</dt>
-            <dd>docker-init (--init)</dd>
-          </>
-        ) : null}
-        <dt>Network</dt>
-        <dd>{d.networkMode}</dd>
-        {d.compose ? (
-          <>
-            <dt>Compose</dt>
-            <dd>
-              {d.compose.project} / {d.compose.service}
+            <dt>Kubernetes</dt>
+            <dd className="prose" data-testid="container-pod">
+              {pod} (CRI labels in containerd&apos;s metadata)
             </dd>
           </>
         ) : null}
-        {d.kubernetes ? (
-          <>
-            <dt>Pod</dt>
-            <dd>
-              {d.kubernetes.namespace}/{d.kubernetes.pod}
-            </dd>
-          </>
-        ) : null}
-        {d.ports.length ? (
-          <>
-            <dt>Ports</dt>
-            <dd>
-              <Tokens text={d.ports.map((p) => `${p.hostIp || '0.0.0.0'}:${p.hostPort}→${p.container}`).join(', ')} />
-            </dd>
-          </>
-        ) : null}
-        {d.mounts.length ? (
-          <>
-            <dt>Mounts</dt>
-            <dd>
-              <Tokens text={d.mounts.map((m) => `${m.source} → ${m.destination}${m.readWrite ? '' : ' (ro)'}`).join(', ')} />
-            </dd>
-          </>
-        ) : null}
+        {state.kind === 'ok' ? <InspectFacts d={state.value} /> : null}
       </dl>
-      <h3>Processes (docker top)</h3>
+      <h3>
+        Processes (
+        {top
+          .split(' ')
+          .slice(0, container.engine === 'containerd' ? 1 : 2)
+          .join(' ')}
+        )
+      </h3>
       <table className="top" data-testid="container-top">
         <thead>
           <tr>
@@ -99,7 +79,57 @@ export function ContainerDetailView({
           ))}
         </tbody>
       </table>
-      <ShellCommand command={`docker top ${container.name}`} />
+      <ShellCommand command={top} />
     </div>
+  );
+}
+
+/** The engine's own account of the container (inspect), as definition-list rows. */
+function InspectFacts({ d }: { d: ContainerDetail }) {
+  return (
+    <>
+      <dt>Command</dt>
+      <dd className="mono">{d.command.length ? <Tokens text={d.command.join(' ')} /> : '—'}</dd>
+      <dt>Started</dt>
+      <dd>{d.startedAt ? formatStart(d.startedAt) : d.container.engine === 'containerd' ? 'not recorded by containerd' : 'never'}</dd>
+      {d.restartCount > 0 ? (
+        <>
+          <dt>Restarts</dt>
+          <dd>{d.restartCount}</dd>
+        </>
+      ) : null}
+      {d.init ? (
+        <>
+          <dt>Init</dt>
+          <dd>docker-init (--init)</dd>
+        </>
+      ) : null}
+      <dt>Network</dt>
+      <dd>{d.networkMode}</dd>
+      {d.compose ? (
+        <>
+          <dt>Compose</dt>
+          <dd>
+            {d.compose.project} / {d.compose.service}
+          </dd>
+        </>
+      ) : null}
+      {d.ports.length ? (
+        <>
+          <dt>Ports</dt>
+          <dd>
+            <Tokens text={d.ports.map((p) => `${p.hostIp || '0.0.0.0'}:${p.hostPort}→${p.container}`).join(', ')} />
+          </dd>
+        </>
+      ) : null}
+      {d.mounts.length ? (
+        <>
+          <dt>Mounts</dt>
+          <dd>
+            <Tokens text={d.mounts.map((m) => `${m.source} → ${m.destination}${m.readWrite ? '' : ' (ro)'}`).join(', ')} />
+          </dd>
+        </>
+      ) : null}
+    </>
   );
 }

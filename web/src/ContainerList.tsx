@@ -1,4 +1,5 @@
 import type { ContainerInfo, EngineStatus } from '@proclens/shared';
+import { formatEngine, formatPod, formatSource } from './container-source.ts';
 
 interface Props {
   containers: readonly ContainerInfo[];
@@ -18,7 +19,11 @@ function stateText(c: ContainerInfo): string {
   return c.state;
 }
 
-/** The engines' containers; clicking one frames its processes and the runtime chain above them. */
+/**
+ * Every engine's containers, each saying which engine owns it and where its facts came from;
+ * clicking one frames its processes and the runtime chain above them. Containers found in /proc
+ * show even when Docker is down.
+ */
 export function ContainerList({ containers, departing, started, docker, selectedId, unknown, onSelect }: Props) {
   const rows = [...containers.map((c) => ({ c, gone: false })), ...departing.map((c) => ({ c, gone: true }))];
   return (
@@ -29,7 +34,7 @@ export function ContainerList({ containers, departing, started, docker, selected
           No container named “{unknown}” on this host.
         </p>
       ) : null}
-      {docker.state !== 'connected' ? (
+      {docker.state !== 'connected' && rows.length === 0 ? (
         <p className="muted">{docker.state === 'connecting' ? 'Connecting to Docker…' : 'Docker not reachable.'}</p>
       ) : rows.length === 0 ? (
         <p className="muted">
@@ -50,11 +55,15 @@ export function ContainerList({ containers, departing, started, docker, selected
                 onClick={() => onSelect(c.id === selectedId ? null : c.id)}
               >
                 <span className="name">{c.name}</span>
-                <span className="image">{c.image}</span>
+                <span className="engine" data-testid="container-engine" data-engine={c.engine} data-source={c.source} title={formatSource(c)}>
+                  {formatEngine(c)}
+                  {c.source === 'proc' ? ' · from /proc' : ''}
+                </span>
+                {c.image ? <span className="image">{c.image}</span> : null}
+                {formatPod(c) ? <span className="pod">{formatPod(c)}</span> : null}
                 <span className="meta">
                   {gone ? 'removed' : stateText(c)} · {c.pids.length} {c.pids.length === 1 ? 'process' : 'processes'}
                   {c.pid ? ` · init pid ${c.pid}` : ''}
-                  {c.engine !== 'docker' ? ` · ${c.engine}` : ''}
                 </span>
               </button>
             </li>

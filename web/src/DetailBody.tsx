@@ -21,8 +21,15 @@ export function DetailBody({
   const pid = p.pid;
   const nsPid = detail.status.nspid[detail.status.nspid.length - 1] ?? pid;
   const container = detail.container;
+  const recorded = detail.recordedAt !== null;
   return (
     <div className="detail-body">
+      {detail.recordedAt !== null ? (
+        <p className="notice" data-testid="detail-recorded">
+          As recorded at {new Date(detail.recordedAt).toLocaleTimeString()}: what the stream kept of this process. What only /proc can tell (threads, its files,
+          namespaces, control groups, environment) is live-only.
+        </p>
+      ) : null}
       <p className="headline">
         <strong>{p.name}</strong> <span className="tag">{where(p, container, containers)}</span>
       </p>
@@ -77,19 +84,29 @@ export function DetailBody({
         <Ancestry pid={pid} byPid={byPid} onSelect={onSelect} />
       </Section>
       <Section id="threads" title={`Threads (${detail.tasks.length})`} command={`pstree -pt ${pid}`}>
-        <p className="threads-list" data-testid="detail-threads">
-          {detail.tasks.map((t) => (t.tid === pid ? `${t.name}(${t.tid})` : `{${t.name}}(${t.tid})`)).join('  ')}
-        </p>
+        {recorded ? (
+          <LiveOnly />
+        ) : (
+          <p className="threads-list" data-testid="detail-threads">
+            {detail.tasks.map((t) => (t.tid === pid ? `${t.name}(${t.tid})` : `{${t.name}}(${t.tid})`)).join('  ')}
+          </p>
+        )}
       </Section>
       <Section id="proc" title={`What /proc/${pid} holds`} command={`ls /proc/${pid}`}>
-        <p className="entries" data-testid="detail-entries">
-          {detail.entries.join('  ')}
-        </p>
-        <p className="muted">
-          {detail.fdCount !== null
-            ? `${detail.fdCount} open file descriptors (ls /proc/${pid}/fd).`
-            : `Open files: ${denied(detail, 'fd') ? NOT_PERMITTED : 'none'}.`}
-        </p>
+        {recorded ? (
+          <LiveOnly />
+        ) : (
+          <>
+            <p className="entries" data-testid="detail-entries">
+              {detail.entries.join('  ')}
+            </p>
+            <p className="muted">
+              {detail.fdCount !== null
+                ? `${detail.fdCount} open file descriptors (ls /proc/${pid}/fd).`
+                : `Open files: ${denied(detail, 'fd') ? NOT_PERMITTED : 'none'}.`}
+            </p>
+          </>
+        )}
       </Section>
       <Section id="namespaces" title="Namespaces" command={`ls -l /proc/${pid}/ns`}>
         {p.newNamespaces.length ? (
@@ -98,6 +115,7 @@ export function DetailBody({
             these resources.
           </p>
         ) : null}
+        {recorded ? <LiveOnly /> : null}
         {denied(detail, 'ns') ? <p className="muted">Namespace links: {NOT_PERMITTED}.</p> : null}
         <table className="ns" data-testid="detail-namespaces">
           <tbody>
@@ -112,10 +130,14 @@ export function DetailBody({
         </table>
       </Section>
       <Section id="cgroup" title="Control groups" command={`cat /proc/${pid}/cgroup`}>
-        <pre className="cgroup">{detail.cgroup.map((c) => `${c.hierarchy}:${c.controllers.join(',')}:${c.path}`).join('\n') || '(none)'}</pre>
+        {recorded ? (
+          <LiveOnly />
+        ) : (
+          <pre className="cgroup">{detail.cgroup.map((c) => `${c.hierarchy}:${c.controllers.join(',')}:${c.path}`).join('\n') || '(none)'}</pre>
+        )}
       </Section>
       <Section id="environ" title="Environment (/proc)" command={`tr '\\0' '\\n' < /proc/${pid}/environ`}>
-        <EnvironView detail={detail} />
+        {recorded ? <LiveOnly /> : <EnvironView detail={detail} />}
       </Section>
       {container && detail.containerEnv ? (
         <Section id="configured-env" title={`Configured environment of ${container.name}`} command={`docker exec ${container.name} env`}>
@@ -132,6 +154,15 @@ export function DetailBody({
         </Section>
       ) : null}
     </div>
+  );
+}
+
+/** A section a recording cannot fill: /proc is read live, and environments are never recorded. */
+function LiveOnly() {
+  return (
+    <p className="live-only" data-testid="live-only">
+      Live only: not in the recording.
+    </p>
   );
 }
 

@@ -8,6 +8,8 @@ interface Props {
   selection: ProcessRef;
   /** The section a lesson step points at. */
   section: DetailSection | null;
+  /** The moment shown when it is not the present (replay, rewind): the process as recorded then. */
+  at?: number | null;
   byPid: ReadonlyMap<number, ProcessInfo>;
   containers: ReadonlyMap<string, ContainerInfo>;
   onSelect: (pid: number) => void;
@@ -15,9 +17,9 @@ interface Props {
 }
 
 /** Everything about one process, each section with the shell command that shows the same. */
-export function DetailPane({ selection, section, byPid, containers, onSelect, onClose }: Props) {
+export function DetailPane({ selection, section, at = null, byPid, containers, onSelect, onClose }: Props) {
   const { pid, startTime } = selection;
-  const state = useProcessDetail(pid);
+  const state = useProcessDetail(pid, at);
   // The pid may have been reused since it was selected: that is another process, not this one.
   const reused = state.kind === 'ok' && startTime !== null && state.value.process.startTime !== startTime;
   return (

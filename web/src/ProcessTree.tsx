@@ -29,6 +29,8 @@ interface Props {
   onToggle: (pid: number) => void;
   /** A group or the Docker focus's `+N other processes` node was clicked. */
   onActivate: (node: LaidOutNode) => void;
+  /** The person panned or zoomed (not the camera moving by itself): an audience page breaks away. */
+  onUserMove?: () => void;
   handle: Ref<ProcessTreeHandle>;
 }
 
@@ -40,9 +42,24 @@ const NEWBORN_MS = 3000;
 const CULL_ABOVE = 600;
 
 /** The tree: React draws, the camera hook pans and zooms by moving one `<g>`. */
-export function ProcessTree({ layout, highlight, selectedPid, matches, pulsing, departedAt, now, frame, size, onSelect, onToggle, onActivate, handle }: Props) {
+export function ProcessTree({
+  layout,
+  highlight,
+  selectedPid,
+  matches,
+  pulsing,
+  departedAt,
+  now,
+  frame,
+  size,
+  onSelect,
+  onToggle,
+  onActivate,
+  onUserMove,
+  handle,
+}: Props) {
   const svgRef = useRef<SVGSVGElement>(null);
-  const { region, far } = useTreeCamera(svgRef, layout, frame, size);
+  const { region, far } = useTreeCamera(svgRef, layout, frame, size, onUserMove);
   const [everyNode, setEveryNode] = useState(false);
 
   useImperativeHandle(handle, () => ({

@@ -19,12 +19,14 @@ interface Props {
   stream: Pick<StreamState, 'containerEvents' | 'processEvents'>;
   lifecycle: Lifecycle;
   actions: ViewActions;
+  /** With history to scrub (replay, rewind), for the presenter: an event's time goes back to that moment. */
+  onSeek?: (at: number) => void;
   /** The guided lesson, when open. */
   lesson: ReactNode;
 }
 
 /** The lesson, a big group's list, containers, the selected one's inspect panel, the legend and the event timeline. */
-export function Sidebar({ snapshot, model, state, dispatch, stream, lifecycle, actions, lesson }: Props) {
+export function Sidebar({ snapshot, model, state, dispatch, stream, lifecycle, actions, onSeek, lesson }: Props) {
   const docker = snapshot?.host.engines.find((e) => e.kind === 'docker');
   const { selectedContainer, byPid } = model;
   const members = state.groupList ? model.layout.groups.get(state.groupList.key) : undefined;
@@ -62,6 +64,7 @@ export function Sidebar({ snapshot, model, state, dispatch, stream, lifecycle, a
         onSelectPid={actions.selectPid}
         onSelectContainer={actions.selectContainer}
         onFocus={(on) => dispatch({ type: 'set-docker-focus', on })}
+        onSeek={onSeek}
       />
       <Legend />
       {snapshot ? (

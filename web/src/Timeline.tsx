@@ -19,10 +19,12 @@ interface Props {
   onSelectPid: (pid: number) => void;
   onSelectContainer: (id: string) => void;
   onFocus: (on: boolean) => void;
+  /** With history to scrub (replay, rewind) and for the presenter: a time goes back to that moment. */
+  onSeek?: (at: number) => void;
 }
 
 /** Births and deaths of containers and processes as they happen; click one to go to it. */
-export function Timeline({ containerEvents, processEvents, focus, byPid, onSelectPid, onSelectContainer, onFocus }: Props) {
+export function Timeline({ containerEvents, processEvents, focus, byPid, onSelectPid, onSelectContainer, onFocus, onSeek }: Props) {
   const shown = useMemo(
     () => mergeEvents(containerEvents, (focus ? processEvents.filter((e) => e.runtime) : processEvents).slice(0, PROCESS_ROWS)),
     [containerEvents, processEvents, focus],
@@ -42,7 +44,13 @@ export function Timeline({ containerEvents, processEvents, focus, byPid, onSelec
             e.pid !== null && byPid.has(e.pid) ? () => onSelectPid(e.pid as number) : e.containerId ? () => onSelectContainer(e.containerId as string) : null;
           return (
             <li key={e.id} className={`event ${e.kind}`} data-testid="timeline-event" data-kind={e.kind}>
-              <time>{TIME.format(e.at)}</time>{' '}
+              {onSeek ? (
+                <button type="button" className="link-button" data-testid="timeline-seek" title="Show the host at this moment" onClick={() => onSeek(e.at)}>
+                  <time>{TIME.format(e.at)}</time>
+                </button>
+              ) : (
+                <time>{TIME.format(e.at)}</time>
+              )}{' '}
               {target ? (
                 <button type="button" className="link-button" onClick={target}>
                   {e.text}

@@ -11,6 +11,12 @@ interface Props {
   search: SearchResult;
   searchRef: Ref<HTMLInputElement>;
   connection: StreamState['connection'];
+  /** A replay's connection is not "live". */
+  replay: boolean;
+  /** An audience page: whether it follows the presenter, and the way back. */
+  following: { on: boolean; follow: () => void } | null;
+  /** A presenter with --share: how many audience pages there are, and how many follow. */
+  presence: StreamState['presence'];
   onJump: (step: 1 | -1) => void;
   onExport: (kind: 'svg' | 'png') => void;
 }
@@ -22,8 +28,12 @@ const VIEWS: Array<[TreeView, string, string]> = [
 
 const CONNECTION_TEXT: Record<StreamState['connection'], string> = { live: '● live', connecting: 'connecting…', reconnecting: 'reconnecting…' };
 
+function connectionText(connection: StreamState['connection'], replay: boolean): string {
+  return connection === 'live' && replay ? '● connected' : CONNECTION_TEXT[connection];
+}
+
 /** One row: the name, search, and the view's switches. */
-export function TopBar({ state, dispatch, search, searchRef, connection, onJump, onExport }: Props) {
+export function TopBar({ state, dispatch, search, searchRef, connection, replay, following, presence, onJump, onExport }: Props) {
   return (
     <header className="topbar" data-testid="topbar">
       <h1>
@@ -89,8 +99,24 @@ export function TopBar({ state, dispatch, search, searchRef, connection, onJump,
             </button>
           </div>
         </details>
+        {following ? (
+          <span className={`follow-badge ${following.on ? 'following' : 'away'}`} data-testid="follow-badge" data-following={following.on}>
+            {following.on ? (
+              'following the presenter'
+            ) : (
+              <button type="button" data-testid="follow-again" onClick={following.follow}>
+                Follow the presenter
+              </button>
+            )}
+          </span>
+        ) : null}
+        {presence ? (
+          <span className="follow-badge" data-testid="presence" title="Audience pages open, and how many follow you">
+            {presence.following} of {presence.audience} following
+          </span>
+        ) : null}
         <span className={`connection ${connection}`} data-testid="connection" data-state={connection}>
-          {CONNECTION_TEXT[connection]}
+          {connectionText(connection, replay)}
         </span>
       </div>
     </header>

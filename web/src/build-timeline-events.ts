@@ -1,112 +1,47 @@
-import type { ContainerInfo, ProcessInfo, Snapshot } from '@proclens/shared';
+import { buildTimelineEvents as buildRecordedEvents, isContainerEvent } from '@proclens/shared';
+import type { ProcessInfo, Snapshot, TimelineEvent as RecordedEvent } from '@proclens/shared';
 
-export interface TimelineEvent {
-  id: string;
-  at: number;
-  kind: 'process-born' | 'process-exited' | 'process-exec' | 'container-created' | 'container-state' | 'container-removed' | 'container-renamed';
-  text: string;
-  pid: number | null;
-  containerId: string | null;
+/**
+ * A timeline event as the page uses it: the events themselves are built in shared/ (so a
+ * recording's event lines, the player's markers and the page's timeline come from the same code),
+ * with what the page adds about them.
+ */
+export interface TimelineEvent extends RecordedEvent {
   /** About a container, its processes or the runtime: what the Docker focus keeps. */
   runtime: boolean;
   /** A container that has just started running (for the toast and the pulse). */
   started?: boolean;
-  /** When this page learnt of it (its own clock, ms); `at` is the server's. */
+  /** When this page learnt of it (its own clock, ms); `at` is the server's. Absent for history the server sent. */
   seenAt?: number;
 }
 
-/** How a container's new state reads in a sentence. */
-const STATE_VERBS: Record<string, string> = { running: 'started', exited: 'stopped', paused: 'paused', restarting: 'is restarting', dead: 'died' };
-
-/** Process births and deaths beyond this many in one tick are summarised in one event. */
-const MAX_PROCESS_EVENTS = 12;
-
-function processText(p: ProcessInfo, containers: ReadonlyMap<string, ContainerInfo>): string {
-  const container = p.containerId ? containers.get(p.containerId)?.name : undefined;
-  return `${p.name}(${p.pid})${container ? ` in ${container}` : ''}`;
+/** What happened between two snapshots, as a person would say it, with the page's facts about it. Pure. */
+export function buildTimelineEvents(before: Snapshot, after: Snapshot): TimelineEvent[] {
+  return annotateEvents(buildRecordedEvents(before, after), after, before);
 }
 
-/** What happened between two snapshots, as a person would say it. Kernel threads are left out. Pure. */
-export function buildTimelineEvents(before: Snapshot, after: Snapshot): TimelineEvent[] {
-  const at = after.takenAt;
-  const events: TimelineEvent[] = [];
-  const oldContainers = new Map(before.containers.map((c) => [c.id, c]));
-  const newContainers = new Map(after.containers.map((c) => [c.id, c]));
-  for (const c of after.containers) {
-    const old = oldContainers.get(c.id);
-    const base = { at, pid: c.pid, containerId: c.id, runtime: true };
-    if (!old)
-      events.push({
-        ...base,
-        id: `${at}:c+:${c.id}`,
-        kind: 'container-created',
-        started: c.state === 'running',
-        text: `container ${c.name} ${c.state === 'running' ? 'started' : 'created'} (${c.image})`,
-      });
-    else if (old.state !== c.state)
-      events.push({
-        ...base,
-        id: `${at}:cs:${c.id}`,
-        kind: 'container-state',
-        started: c.state === 'running',
-        text: `container ${c.name} ${STATE_VERBS[c.state] ?? `${old.state} → ${c.state}`}`,
-      });
-    if (old && old.name !== c.name)
-      events.push({ ...base, id: `${at}:cr:${c.id}`, kind: 'container-renamed', text: `container ${old.name} renamed ${c.name}` });
-  }
-  for (const c of before.containers) {
-    if (!newContainers.has(c.id))
-      events.push({ at, pid: null, containerId: c.id, runtime: true, id: `${at}:c-:${c.id}`, kind: 'container-removed', text: `container ${c.name} removed` });
-  }
-  const oldProcesses = new Map(before.processes.map((p) => [p.pid, p]));
-  const alive = new Map(after.processes.map((p) => [p.pid, p]));
-  // Container processes first: on a busy host they are what the summary must not swallow.
-  const containersFirst = (a: ProcessInfo, b: ProcessInfo): number => Number(b.containerId !== null) - Number(a.containerId !== null) || a.pid - b.pid;
-  const born = after.processes.filter((p) => !p.kernelThread && oldProcesses.get(p.pid)?.startTime !== p.startTime).sort(containersFirst);
-  const exited = before.processes.filter((p) => !p.kernelThread && alive.get(p.pid)?.startTime !== p.startTime).sort(containersFirst);
-  const summarise = (list: ProcessInfo[], kind: 'process-born' | 'process-exited', verb: string, containers: ReadonlyMap<string, ContainerInfo>): void => {
-    for (const p of list.slice(0, MAX_PROCESS_EVENTS)) {
-      events.push({
-        at,
-        kind,
-        id: `${at}:${kind}:${p.pid}:${p.startTime}`,
-        pid: kind === 'process-born' ? p.pid : null,
-        containerId: p.containerId,
-        runtime: p.containerId !== null || p.role !== null,
-        text: `${processText(p, containers)} ${verb}`,
-      });
+/**
+ * The page's facts about events: whether each is about the runtime (a container, a container's
+ * process, a runtime daemon or shim) and whether a container started running. `after` is the
+ * snapshot the events lead to; `before`, when known, names the processes that have gone. Pure.
+ */
+export function annotateEvents(events: readonly RecordedEvent[], after: Snapshot, before: Snapshot | null = null): TimelineEvent[] {
+  const now = new Map(after.processes.map((p) => [p.pid, p]));
+  const then = before ? new Map(before.processes.map((p) => [p.pid, p])) : null;
+  const containers = new Map(after.containers.map((c) => [c.id, c]));
+  return events.map((e) => {
+    if (isContainerEvent(e)) {
+      const running = e.kind !== 'container-removed' && e.kind !== 'container-renamed' && containers.get(e.containerId ?? '')?.state === 'running';
+      return { ...e, runtime: true, started: running };
     }
-    if (list.length > MAX_PROCESS_EVENTS) {
-      events.push({
-        at,
-        kind,
-        id: `${at}:${kind}:more`,
-        pid: null,
-        containerId: null,
-        runtime: false,
-        text: `…and ${list.length - MAX_PROCESS_EVENTS} more ${verb}`,
-      });
-    }
-  };
-  summarise(born, 'process-born', 'started', newContainers);
-  // exec() keeps the pid and start time but changes the program: `docker exec` starts as runc's
-  // init and becomes the command, now inside the container.
-  const execd = after.processes.filter((p) => {
-    const old = oldProcesses.get(p.pid);
-    return !p.kernelThread && old !== undefined && old.startTime === p.startTime && old.name !== p.name;
+    const pid = e.pid ?? subjectPid(e);
+    const p: ProcessInfo | undefined = pid === null ? undefined : e.kind === 'process-exited' ? (then?.get(pid) ?? now.get(pid)) : now.get(pid);
+    return { ...e, runtime: e.containerId !== null || (p !== undefined && (p.role !== null || p.containerId !== null)) };
   });
-  for (const p of execd.sort(containersFirst).slice(0, MAX_PROCESS_EVENTS)) {
-    const old = oldProcesses.get(p.pid);
-    events.push({
-      at,
-      kind: 'process-exec',
-      id: `${at}:exec:${p.pid}:${p.name}`,
-      pid: p.pid,
-      containerId: p.containerId,
-      runtime: p.containerId !== null || p.role !== null,
-      text: `${old?.name}(${p.pid}) → ${processText(p, newContainers)}`,
-    });
-  }
-  summarise(exited, 'process-exited', 'exited', oldContainers);
-  return events;
+}
+
+/** An exited process's event names no live pid; its id does (`<at>:process-exited:<pid>:<start>`). */
+function subjectPid(e: RecordedEvent): number | null {
+  const part = e.id.split(':')[2] ?? '';
+  return /^\d+$/.test(part) ? Number(part) : null;
 }

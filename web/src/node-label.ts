@@ -1,4 +1,4 @@
-import type { ContainerInfo, ProcessInfo } from '@proclens/shared';
+import type { ContainerInfo, ProcessInfo, RuntimeRole } from '@proclens/shared';
 import { formatRollup } from './rollup.ts';
 import type { Rollup } from './rollup.ts';
 import { roleLabel } from './runtime-roles.ts';
@@ -7,6 +7,8 @@ import { roleLabel } from './runtime-roles.ts';
 const MAX_TAG = 28;
 /** Room for the circle before the text starts (the text's `x`). */
 export const LABEL_X = 11;
+/** Roles whose process name alone does not say what they are (rootlesskit's child is `exe`). */
+const TAGGED_ROLES: ReadonlySet<RuntimeRole> = new Set(['shim', 'docker-init', 'docker-proxy', 'conmon', 'rootlesskit']);
 
 export interface NodeLabel {
   /** `redis-server`, or `4*[sleep]` for a compacted group. */
@@ -48,8 +50,14 @@ export function buildNodeLabel(
 ): NodeLabel {
   const container = p.containerId ? containers.get(p.containerId) : undefined;
   const shimFor = p.shimOf ? containers.get(p.shimOf) : undefined;
-  const roleTag = p.role === 'shim' || p.role === 'docker-init' || p.role === 'docker-proxy' || p.role === 'conmon' ? roleLabel(p.role) : null;
-  const tag = container ? container.name : p.containerId ? p.containerId.slice(0, 12) : shimFor ? `shim of ${shimFor.name}` : roleTag;
+  const roleTag = p.role && TAGGED_ROLES.has(p.role) ? roleLabel(p.role) : null;
+  const tag = container
+    ? container.name
+    : p.containerId
+      ? p.containerId.slice(0, 12)
+      : shimFor
+        ? `${p.role === 'conmon' ? 'conmon' : 'shim'} of ${shimFor.name}`
+        : roleTag;
   const name = printable(p.name);
   // The container's exit code belongs to its init: pid 1 in its pid namespace (a stopped container no longer names its pid).
   const isInit = container !== undefined && (container.pid === p.pid || (p.nspid.length > 1 && p.nspid[p.nspid.length - 1] === 1));

@@ -58,4 +58,46 @@ describe('reduceStream', () => {
   it('reduceStream shows reconnecting when the socket closes', () => {
     expect(reduceStream(opened, { kind: 'closed' }).connection).toBe('reconnecting');
   });
+
+  it('reduceStream takes the server’s history after a jump of the playhead: containers and processes apart, nothing fading', () => {
+    const next = snapshot(
+      host.filter((p) => p.pid !== 22),
+      [db],
+      2000,
+    );
+    const diff = diffSnapshots(first, next);
+    if (!diff) throw new Error('expected a diff');
+    const jumped = reduceStream(opened, { kind: 'message', message: { type: 'diff', seq: 1, diff }, at: 1000 });
+    expect(jumped.departedProcesses).toHaveLength(1);
+    const events = [
+      { id: '900:c+:x', at: 900, kind: 'container-created' as const, text: 'container db started (redis:alpine)', pid: 21, containerId: DB },
+      { id: '800:process-exited:23:0', at: 800, kind: 'process-exited' as const, text: 'sleep(23) in db exited', pid: null, containerId: DB },
+      { id: '700:process-born:5000:0', at: 700, kind: 'process-born' as const, text: 'bash(5000) started', pid: 5000, containerId: null },
+    ];
+    const state = reduceStream(jumped, { kind: 'message', message: { type: 'timeline', events }, at: 1001 });
+    expect(state.containerEvents.map((e) => [e.text, e.runtime, e.seenAt])).toEqual([['container db started (redis:alpine)', true, undefined]]);
+    expect(state.processEvents.map((e) => [e.text, e.runtime])).toEqual([
+      ['sleep(23) in db exited', true],
+      ['bash(5000) started', false],
+    ]);
+    expect(state.departedProcesses).toEqual([]);
+  });
+
+  it('reduceStream keeps the session, the playhead with its arrival on the page clock, markers, the presenter’s view and presence', () => {
+    let state = reduceStream(opened, {
+      kind: 'message',
+      message: { type: 'session', role: 'audience', share: true, mode: 'replay', audienceUrl: null },
+      at: 1,
+    });
+    state = reduceStream(state, {
+      kind: 'message',
+      message: { type: 'playback', state: { mode: 'replay', start: 0, end: 10, at: 5, live: false, playing: false, speed: 1 } },
+      at: 2,
+      receivedAt: 42,
+    });
+    state = reduceStream(state, { kind: 'message', message: { type: 'presence', audience: 3, following: 2 }, at: 3 });
+    expect(state.session).toMatchObject({ role: 'audience', mode: 'replay' });
+    expect(state.playback?.receivedAt).toBe(42);
+    expect(state.presence).toEqual({ audience: 3, following: 2 });
+  });
 });

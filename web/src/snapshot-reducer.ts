@@ -1,6 +1,6 @@
-import { PROTOCOL_VERSION, applyDiff } from '@proclens/shared';
-import type { ContainerInfo, ProcessInfo, ServerMessage, Snapshot } from '@proclens/shared';
-import { buildTimelineEvents } from './build-timeline-events.ts';
+import { PROTOCOL_VERSION, applyDiff, isContainerEvent } from '@proclens/shared';
+import type { ContainerInfo, PlaybackState, ProcessInfo, ServerMessage, SharedView, Snapshot, TimelineEvent as RecordedEvent } from '@proclens/shared';
+import { annotateEvents, buildTimelineEvents } from './build-timeline-events.ts';
 import type { TimelineEvent } from './build-timeline-events.ts';
 
 /** The timeline keeps this many process events, newest first. */
@@ -29,7 +29,7 @@ export interface StreamState {
   /** Set when a sequence gap was seen: the socket owner asks for a resync. */
   needsResync: boolean;
   error: string | null;
-  /** What happened to containers since the page opened, newest first. */
+  /** What happened to containers since the page opened (or up to the playhead), newest first. */
   containerEvents: TimelineEvent[];
   /** What happened to processes, newest first. */
   processEvents: TimelineEvent[];
@@ -37,10 +37,23 @@ export interface StreamState {
   departedContainers: Departed<ContainerInfo>[];
   /** When each container's init process (by pid) was first seen by this page (its clock): a start is shown from then. */
   appeared: Readonly<Record<string, { pid: number; at: number }>>;
+  /** Who this page is to the server, once it said so. */
+  session: { role: 'presenter' | 'audience'; share: boolean; mode: 'live' | 'replay'; audienceUrl: string | null } | null;
+  /** The playhead, and the page's clock (`performance.now()`) when it arrived, to move it on between messages. */
+  playback: { state: PlaybackState; receivedAt: number } | null;
+  /** Container events over the whole history, oldest first, for the player bar. */
+  markers: RecordedEvent[];
+  /** Audience: what the presenter shows. */
+  presenterView: SharedView | null;
+  /** Presenter with --share: how many audience pages there are, and follow. */
+  presence: { audience: number; following: number } | null;
 }
 
-/** `at`: when the message arrived, by this page's clock. */
-export type StreamEvent = { kind: 'message'; message: ServerMessage; at: number } | { kind: 'open' } | { kind: 'closed' };
+/**
+ * `at`: when the message arrived, by this page's wall clock (fades and toasts); `receivedAt`: the
+ * same moment by `performance.now()` (the player bar moves the playhead on from it).
+ */
+export type StreamEvent = { kind: 'message'; message: ServerMessage; at: number; receivedAt?: number } | { kind: 'open' } | { kind: 'closed' };
 
 export const initialStreamState: StreamState = {
   snapshot: null,
@@ -53,6 +66,11 @@ export const initialStreamState: StreamState = {
   departedProcesses: [],
   departedContainers: [],
   appeared: {},
+  session: null,
+  playback: null,
+  markers: [],
+  presenterView: null,
+  presence: null,
 };
 
 /** The one reducer of server messages. Pure. */
@@ -63,13 +81,13 @@ export function reduceStream(state: StreamState, event: StreamEvent): StreamStat
     case 'closed':
       return { ...state, connection: 'reconnecting', needsResync: false };
     case 'message':
-      return reduceMessage(state, event.message, event.at);
+      return reduceMessage(state, event.message, event.at, event.receivedAt ?? 0);
     default:
       return assertNever(event);
   }
 }
 
-function reduceMessage(state: StreamState, message: ServerMessage, at: number): StreamState {
+function reduceMessage(state: StreamState, message: ServerMessage, at: number, receivedAt: number): StreamState {
   switch (message.type) {
     case 'snapshot':
       if (message.protocol !== PROTOCOL_VERSION) return { ...state, error: `server speaks protocol ${String(message.protocol)}` };
@@ -88,6 +106,28 @@ function reduceMessage(state: StreamState, message: ServerMessage, at: number): 
     }
     case 'error':
       return { ...state, error: message.message };
+    case 'session':
+      return { ...state, session: { role: message.role, share: message.share, mode: message.mode, audienceUrl: message.audienceUrl } };
+    case 'playback':
+      return { ...state, playback: { state: message.state, receivedAt } };
+    case 'markers':
+      return { ...state, markers: message.markers };
+    case 'timeline': {
+      // The server's history up to the playhead: after a jump, what the page saw before is not the
+      // past any more, and what the jump removed did not leave (nothing fades).
+      const events = state.snapshot ? annotateEvents(message.events, state.snapshot) : [];
+      return {
+        ...state,
+        containerEvents: events.filter((e) => isContainerEvent(e)).slice(0, CONTAINER_EVENTS),
+        processEvents: events.filter((e) => !isContainerEvent(e)).slice(0, PROCESS_EVENTS),
+        departedProcesses: [],
+        departedContainers: [],
+      };
+    }
+    case 'presenter':
+      return { ...state, presenterView: message.view };
+    case 'presence':
+      return { ...state, presence: { audience: message.audience, following: message.following } };
     default:
       return assertNever(message);
   }
@@ -99,8 +139,8 @@ function withChange(state: StreamState, before: Snapshot | null, after: Snapshot
   const fresh = buildTimelineEvents(before, after)
     .reverse()
     .map((e) => ({ ...e, seenAt: at }));
-  const containerEvents = fresh.filter((e) => e.kind.startsWith('container-'));
-  const processEvents = fresh.filter((e) => !e.kind.startsWith('container-'));
+  const containerEvents = fresh.filter((e) => isContainerEvent(e));
+  const processEvents = fresh.filter((e) => !isContainerEvent(e));
   const live = new Set(after.processes.map((p) => p.pid));
   const liveContainers = new Set(after.containers.map((c) => c.id));
   return {

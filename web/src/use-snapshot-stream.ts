@@ -1,22 +1,30 @@
-import { useEffect, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { parseServerMessage } from '@proclens/shared';
 import type { ClientMessage } from '@proclens/shared';
+import { useApiBase } from './api-base.ts';
 import { initialStreamState, reduceStream } from './snapshot-reducer.ts';
 import type { StreamState } from './snapshot-reducer.ts';
 
 const RETRY_MS = [250, 500, 1000, 2000, 3000];
 
+export interface Stream extends StreamState {
+  /** Sends a message to the server if connected (dropped otherwise: the server's state is what counts). */
+  send: (message: ClientMessage) => void;
+}
+
 /** Owns the WebSocket: connects, validates every frame, reconnects after the server restarts. */
-export function useSnapshotStream(): StreamState {
+export function useSnapshotStream(): Stream {
   const [state, dispatch] = useReducer(reduceStream, initialStreamState);
   const socketRef = useRef<WebSocket | null>(null);
+  // `/ws`, or `/ws?host=NAME` at a hub.
+  const wsPath = useApiBase().ws;
 
   useEffect(() => {
     let stopped = false;
     let attempt = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const connect = (): void => {
-      const url = new URL('/ws', window.location.href);
+      const url = new URL(wsPath, window.location.href);
       url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
       const socket = new WebSocket(url);
       socketRef.current = socket;
@@ -27,7 +35,7 @@ export function useSnapshotStream(): StreamState {
       socket.onmessage = (event: MessageEvent<unknown>) => {
         if (typeof event.data !== 'string') return;
         const parsed = parseServerMessage(event.data);
-        if (parsed.ok) dispatch({ kind: 'message', message: parsed.value, at: Date.now() });
+        if (parsed.ok) dispatch({ kind: 'message', message: parsed.value, at: Date.now(), receivedAt: performance.now() });
         else console.warn('proclens: dropped an invalid server message:', parsed.error);
       };
       socket.onclose = () => {
@@ -42,7 +50,7 @@ export function useSnapshotStream(): StreamState {
       clearTimeout(timer);
       socketRef.current?.close();
     };
-  }, []);
+  }, [wsPath]);
 
   useEffect(() => {
     const socket = socketRef.current;
@@ -52,5 +60,9 @@ export function useSnapshotStream(): StreamState {
     }
   }, [state.needsResync]);
 
-  return state;
+  const send = useCallback((message: ClientMessage) => {
+    const socket = socketRef.current;
+    if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+  }, []);
+  return { ...state, send };
 }

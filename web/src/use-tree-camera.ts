@@ -44,6 +44,8 @@ export function useTreeCamera(
   layout: TreeLayout,
   frame: FrameRequest,
   size: { width: number; height: number } | null,
+  /** The person panned or zoomed (d3-zoom gives a source event only for their own wheel, drag or touch). */
+  onUserMove?: () => void,
 ) {
   const zoomRef = useRef<ZoomBehavior<SVGSVGElement, unknown> | null>(null);
   const cam = useRef<Camera>({ epoch: null, size: '', anchor: null, userMoved: false, target: null, movingUntil: 0 });
@@ -51,6 +53,10 @@ export function useTreeCamera(
   const [region, setRegion] = useState<Box | null>(null);
   const regionRef = useRef<Box | null>(null);
   const [far, setFar] = useState(false);
+  const onUserMoveRef = useRef(onUserMove);
+  useLayoutEffect(() => {
+    onUserMoveRef.current = onUserMove;
+  });
 
   useEffect(() => {
     const svg = svgRef.current;
@@ -58,7 +64,10 @@ export function useTreeCamera(
     const group = svg.querySelector<SVGGElement>('g.viewport');
     const onZoom = (event: Pick<D3ZoomEvent<SVGSVGElement, unknown>, 'transform' | 'sourceEvent'>): void => {
       const t = event.transform;
-      if (event.sourceEvent) cam.current.userMoved = true;
+      if (event.sourceEvent) {
+        cam.current.userMoved = true;
+        onUserMoveRef.current?.();
+      }
       group?.setAttribute('transform', t.toString());
       setFar(t.k < FAR_BELOW_SCALE);
       const { width, height } = svg.getBoundingClientRect();

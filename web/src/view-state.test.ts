@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { initialViewState, reduceView } from './view-state.ts';
+import { buildSharedView } from './shared-view-state.ts';
+import { breaksAway, initialViewState, reduceView } from './view-state.ts';
 import type { ViewAction, ViewState } from './view-state.ts';
 
 const run = (actions: ViewAction[], from: ViewState = initialViewState): ViewState => actions.reduce(reduceView, from);
@@ -93,5 +94,44 @@ describe('reduceView', () => {
     ]);
     expect(JSON.parse(JSON.stringify(state))).toEqual(state);
     expect(run([{ type: 'replace', state }])).toEqual(state);
+  });
+
+  it('reduceView follows the presenter: its selection, view and toggles taken, the page’s own theme, help and group list kept', () => {
+    const presenter = run([
+      { type: 'select-container', container: 'db' },
+      { type: 'select-process', process: { pid: 21, startTime: 5 } },
+      { type: 'set-view', view: 'kernel' },
+      { type: 'set-workshop', on: true },
+      { type: 'fit' },
+    ]);
+    const audience = run([
+      { type: 'set-theme', theme: 'light' },
+      { type: 'set-help', on: true },
+      { type: 'open-group-list', key: '1:sleep' },
+      { type: 'select-process', process: { pid: 99, startTime: 1 } },
+    ]);
+    const followed = run([{ type: 'follow', view: buildSharedView(presenter) }], audience);
+    expect(followed).toMatchObject({
+      selection: { pid: 21, startTime: 5 },
+      container: 'db',
+      view: 'kernel',
+      workshop: true,
+      dockerFocus: true,
+      framing: 'everything',
+      fits: 1,
+      theme: 'light',
+      help: true,
+      groupList: { key: '1:sleep', query: '', page: 0 },
+    });
+  });
+
+  it('breaksAway: an audience page’s own choice of what it shows breaks away; its theme, help or a group’s list do not', () => {
+    expect(breaksAway({ type: 'select-process', process: { pid: 1, startTime: 0 } })).toBe(true);
+    expect(breaksAway({ type: 'set-view', view: 'kernel' })).toBe(true);
+    expect(breaksAway({ type: 'fit' })).toBe(true);
+    expect(breaksAway({ type: 'set-theme', theme: 'light' })).toBe(false);
+    expect(breaksAway({ type: 'set-help', on: true })).toBe(false);
+    expect(breaksAway({ type: 'open-group-list', key: 'g' })).toBe(false);
+    expect(breaksAway({ type: 'bind-selection', pid: 1, startTime: 0 })).toBe(false);
   });
 });

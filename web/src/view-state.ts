@@ -1,4 +1,5 @@
-import type { TreeView } from '@proclens/shared';
+import type { SharedView, TreeView } from '@proclens/shared';
+import { applySharedView } from './shared-view-state.ts';
 
 export type Theme = 'dark' | 'light';
 
@@ -93,8 +94,10 @@ export type ViewAction =
       view: { container: string | null; process: ProcessRef | null; section: DetailSection | null; query: string; framing: Framing };
       unfold?: readonly number[];
     }
-  /** Take another browser's state whole (follow the presenter, replay). */
-  | { type: 'replace'; state: ViewState };
+  /** Take another browser's state whole. */
+  | { type: 'replace'; state: ViewState }
+  /** Show what the presenter shows (an audience page following): the page's own theme, help and group list kept. */
+  | { type: 'follow'; view: SharedView };
 
 export const initialViewState: ViewState = {
   selection: null,
@@ -208,9 +211,28 @@ export function reduceView(state: ViewState, action: ViewAction): ViewState {
     }
     case 'replace':
       return action.state;
+    case 'follow':
+      return applySharedView(state, action.view, DETAIL_SECTIONS);
     default:
       return assertNever(action);
   }
+}
+
+/** Actions that are the page's own business: they change nothing the presenter's page decides. */
+const OWN_ACTIONS: ReadonlySet<ViewAction['type']> = new Set([
+  'set-theme',
+  'set-help',
+  'bind-selection',
+  'open-group-list',
+  'set-group-list-query',
+  'set-group-list-page',
+  'follow',
+  'replace',
+]);
+
+/** Whether the person's own action moves an audience page away from the presenter's view. Pure. */
+export function breaksAway(action: ViewAction): boolean {
+  return !OWN_ACTIONS.has(action.type);
 }
 
 function assertNever(value: never): never {
