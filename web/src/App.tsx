@@ -110,7 +110,7 @@ export function App() {
         onJump={actions.jumpToMatch}
         onExport={exportView}
       />
-      <EngineBanner engine={snapshot?.host.engines.find((e) => e.kind === 'docker')} />
+      <EngineBanner engines={snapshot?.host.engines ?? []} containerCount={snapshot?.containers.length ?? 0} />
       {state.help ? <HelpOverlay /> : null}
       <main className="layout">
         <Sidebar

@@ -1,5 +1,5 @@
 import type { ContainerInfo, EngineStatus } from '@proclens/shared';
-import { formatEngine, formatPod, formatSource } from './container-source.ts';
+import { engineName, formatEngine, formatPod, formatSource } from './container-source.ts';
 
 interface Props {
   containers: readonly ContainerInfo[];
@@ -7,7 +7,8 @@ interface Props {
   departing: readonly ContainerInfo[];
   /** Containers that have just started: their card flashes. */
   started: ReadonlySet<string>;
-  docker: EngineStatus;
+  /** Every engine the server watches. */
+  engines: readonly EngineStatus[];
   selectedId: string | null;
   /** The URL named a container this host does not have. */
   unknown: string | null;
@@ -24,7 +25,10 @@ function stateText(c: ContainerInfo): string {
  * clicking one frames its processes and the runtime chain above them. Containers found in /proc
  * show even when Docker is down.
  */
-export function ContainerList({ containers, departing, started, docker, selectedId, unknown, onSelect }: Props) {
+export function ContainerList({ containers, departing, started, engines, selectedId, unknown, onSelect }: Props) {
+  const names = engines.map((e) => engineName(e.kind)).join(' or ');
+  const connected = engines.some((e) => e.state === 'connected');
+  const connecting = engines.some((e) => e.state === 'connecting');
   const rows = [...containers.map((c) => ({ c, gone: false })), ...departing.map((c) => ({ c, gone: true }))];
   return (
     <section className="containers" aria-label="Containers">
@@ -34,8 +38,8 @@ export function ContainerList({ containers, departing, started, docker, selected
           No container named “{unknown}” on this host.
         </p>
       ) : null}
-      {docker.state !== 'connected' && rows.length === 0 ? (
-        <p className="muted">{docker.state === 'connecting' ? 'Connecting to Docker…' : 'Docker not reachable.'}</p>
+      {!connected && rows.length === 0 ? (
+        <p className="muted">{connecting ? `Connecting to ${names}…` : `${names} not reachable.`}</p>
       ) : rows.length === 0 ? (
         <p className="muted">
           No containers. Try <code>docker run -d --name=db redis:alpine</code>

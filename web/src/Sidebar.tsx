@@ -27,7 +27,7 @@ interface Props {
 
 /** The lesson, a big group's list, containers, the selected one's inspect panel, the legend and the event timeline. */
 export function Sidebar({ snapshot, model, state, dispatch, stream, lifecycle, actions, onSeek, lesson }: Props) {
-  const docker = snapshot?.host.engines.find((e) => e.kind === 'docker');
+  const engines = snapshot?.host.engines ?? [];
   const { selectedContainer, byPid } = model;
   const members = state.groupList ? model.layout.groups.get(state.groupList.key) : undefined;
   const unknown = snapshot && state.container && !selectedContainer ? state.container : null;
@@ -44,12 +44,12 @@ export function Sidebar({ snapshot, model, state, dispatch, stream, lifecycle, a
           onSelectPid={actions.selectPid}
         />
       ) : null}
-      {docker ? (
+      {engines.length > 0 ? (
         <ContainerList
           containers={model.containers}
           departing={lifecycle.departingContainers}
           started={lifecycle.started}
-          docker={docker}
+          engines={engines}
           selectedId={selectedContainer?.id ?? null}
           unknown={unknown}
           onSelect={actions.selectContainer}
