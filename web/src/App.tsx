@@ -1,10 +1,10 @@
-import { useCallback, useMemo, useRef } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { DetailPane } from './DetailPane.tsx';
 import { EngineBanner } from './EngineBanner.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
 import { LessonPanel } from './LessonPanel.tsx';
 import { PlayerBar } from './PlayerBar.tsx';
-import { ShareQr } from './ShareQr.tsx';
+import { SHARE_QR_RESERVE, ShareQr } from './ShareQr.tsx';
 import { ProcessTree } from './ProcessTree.tsx';
 import type { ProcessTreeHandle } from './ProcessTree.tsx';
 import { Sidebar } from './Sidebar.tsx';
@@ -36,7 +36,14 @@ export function App() {
   const { dispatch, audience } = follow;
   const snapshot = stream.snapshot;
   const canvasRef = useRef<HTMLElement>(null);
-  const area = useElementSize(canvasRef);
+  const canvas = useElementSize(canvasRef);
+  const audienceUrl = stream.session?.audienceUrl ?? null;
+  const [qrOpen, setQrOpen] = useState(true);
+  // The open QR code takes the tree area's bottom right: the chain is framed in the rest.
+  const area = useMemo(
+    () => (canvas && audienceUrl && qrOpen ? { width: Math.max(240, canvas.width - SHARE_QR_RESERVE), height: canvas.height } : canvas),
+    [canvas, audienceUrl, qrOpen],
+  );
   // Exited processes stay in the tree until the next message after their fade: expired ones are
   // already transparent, and the tree is not laid out again on every tick of the clock.
   const departed = stream.departedProcesses;
@@ -97,7 +104,7 @@ export function App() {
   };
   const selection = state.selection;
   return (
-    <div className="app">
+    <div className={`app${stream.playback ? ' with-player' : ''}`}>
       <TopBar
         state={state}
         dispatch={dispatch}
@@ -149,7 +156,7 @@ export function App() {
           ) : (
             <p className="muted loading">Connecting to the server…</p>
           )}
-          {stream.session?.audienceUrl ? <ShareQr url={stream.session.audienceUrl} /> : null}
+          {audienceUrl ? <ShareQr url={audienceUrl} open={qrOpen} setOpen={setQrOpen} /> : null}
         </section>
         {selection !== null ? (
           <DetailPane
