@@ -102,7 +102,7 @@ test('the event timeline records births and deaths, and a click goes to the proc
     .filter({ hasText: /sleep\(\d+\) in db/ })
     .first();
   await expect(born).toBeVisible();
-  await born.getByRole('button').click();
+  await born.getByRole('button', { name: /sleep\(\d+\) in db started/ }).click();
   await expect(page.getByTestId('detail-pane')).toContainText('sleep 4242');
 });
 

@@ -7,7 +7,7 @@ import {
   parseCgroup,
   stabiliseMetrics,
 } from '@proclens/shared';
-import type { CgroupLine, ContainerInfo, EngineStatus, HostInfo, ProcessInfo, Snapshot } from '@proclens/shared';
+import type { CgroupLine, ContainerInfo, EngineKind, EngineStatus, HostInfo, ProcessInfo, Snapshot } from '@proclens/shared';
 import type { EngineContainer } from './container-engine.ts';
 import type { Logger } from './logger.ts';
 import type { ProcScanner } from './proc-scanner.ts';
@@ -148,7 +148,10 @@ export class ProcessMonitor implements SnapshotFeed {
     // /proc shows that no engine listed is built from the runtime processes' arguments.
     const listed = new Map<string, ContainerInfo>();
     for (const c of this.sources.flatMap((s) => s.getContainers())) if (!listed.has(c.id)) listed.set(c.id, { ...c, pids: [] });
-    const containers: ContainerInfo[] = attachContainerPids([...listed.values(), ...buildProcContainers(linked, new Set(listed.keys()))], linked);
+    const containers: ContainerInfo[] = attachContainerPids(
+      [...listed.values(), ...buildProcContainers(linked, new Set(listed.keys()), this.connectedEngines(), this.lastTick)],
+      linked,
+    );
     const previous = this.snapshot;
     this.snapshot = {
       processes: linked,
@@ -181,6 +184,16 @@ export class ProcessMonitor implements SnapshotFeed {
     }
     const served = buildServedAttribution(processes, cgroups);
     return served.size === 0 ? processes : processes.map((p) => (served.has(p.pid) ? { ...p, containerId: served.get(p.pid) ?? null } : p));
+  }
+
+  /** The engines whose API answers now: their lists are the truth for their own containers. */
+  private connectedEngines(): Set<EngineKind> {
+    return new Set(
+      this.sources
+        .map((s) => s.getStatus())
+        .filter((s) => s.state === 'connected')
+        .map((s) => s.kind),
+    );
   }
 
   /** Socket owners change only when containerd or a shim is born or exits: read them then. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildProcContainers } from './build-proc-containers.ts';
+import { ENGINE_LAG_MS, buildProcContainers } from './build-proc-containers.ts';
 import { buildServedAttribution } from './build-served-attribution.ts';
 import { parseCgroup } from './parse-cgroup.ts';
 import { testProcess } from './testing.ts';
@@ -44,6 +44,20 @@ describe('buildProcContainers', () => {
       testProcess(302, 300, { containerId: 'web', nspid: [302, 1], startTime: 9 }),
     ];
     expect(buildProcContainers(processes, new Set())[0]?.pid).toBe(302);
+  });
+
+  it('buildProcContainers leaves to a connected engine the containers it is about to list or has just removed', () => {
+    const born = 1_000_000;
+    const running = [shim(100, APP, 'moby'), testProcess(101, 100, { containerId: APP, nspid: [101, 1] })].map((p) => ({ ...p, startedAt: born }));
+    const docker = new Set(['docker'] as const);
+    // docker run: the shim is up before the API lists the container.
+    expect(buildProcContainers(running, new Set(), docker, born + ENGINE_LAG_MS - 1)).toEqual([]);
+    // Docker still does not list it long after: shown from /proc, as with Docker down.
+    expect(buildProcContainers(running, new Set(), docker, born + ENGINE_LAG_MS).map((c) => c.id)).toEqual([APP]);
+    // docker rm: the init is gone and the shim lingers a moment.
+    expect(buildProcContainers(running.slice(0, 1), new Set(), docker, born + 60_000)).toEqual([]);
+    // Another engine's connection says nothing of Docker's shims.
+    expect(buildProcContainers(running.slice(0, 1), new Set(), new Set(['podman'] as const), born + 60_000).map((c) => c.state)).toEqual(['stopped']);
   });
 });
 

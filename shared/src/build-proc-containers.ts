@@ -1,6 +1,9 @@
 import type { ContainerInfo, EngineKind, ProcessInfo } from './model.ts';
 import { parseConmonArgs, parseShimArgs } from './parse-runtime-role.ts';
 
+/** How long a connected engine may take to list a container its shim already serves. */
+export const ENGINE_LAG_MS = 10_000;
+
 interface Found {
   runtime: ProcessInfo;
   engine: EngineKind;
@@ -18,8 +21,20 @@ interface Found {
  * shortened to 12 as `docker ps` does), the init (the child
  * that is pid 1 in its own pid namespace) and its command line. No image, no labels: the page says
  * so (`source: 'proc'`). `pids` are left empty for `attachContainerPids`. Pure.
+ *
+ * While the engine that would own a container is connected, its own list is the truth and lags
+ * `/proc` by a moment at each end: a shim is up before `docker run` lists the container, and
+ * lingers after `docker rm` dropped it. Such a container is left out while its shim is younger
+ * than `ENGINE_LAG_MS` or once nothing runs in it, so the page never shows a nameless twin of a
+ * container being born or removed. `connected` holds the engines whose API answers; `now` is the
+ * snapshot's time.
  */
-export function buildProcContainers(processes: readonly ProcessInfo[], listedIds: ReadonlySet<string>): ContainerInfo[] {
+export function buildProcContainers(
+  processes: readonly ProcessInfo[],
+  listedIds: ReadonlySet<string>,
+  connected: ReadonlySet<EngineKind> = new Set(),
+  now = 0,
+): ContainerInfo[] {
   const found = new Map<string, Found>();
   const childrenOf = new Map<number, ProcessInfo[]>();
   for (const p of processes) {
@@ -39,6 +54,7 @@ export function buildProcContainers(processes: readonly ProcessInfo[], listedIds
   const containers: ContainerInfo[] = [];
   for (const [id, f] of found) {
     const init = findInit(childrenOf.get(f.runtime.pid) ?? [], id);
+    if (connected.has(f.engine) && (!init || now - f.runtime.startedAt < ENGINE_LAG_MS)) continue;
     containers.push({
       id,
       engine: f.engine,

@@ -2,12 +2,15 @@ import { useEffect, useRef, useState } from 'react';
 import { PLAYBACK_SPEEDS, playbackSpeedSchema } from '@proclens/shared';
 import type { ClientMessage, PlaybackState, TimelineEvent } from '@proclens/shared';
 import { findShownPlayhead, formatClock, formatSpan } from './find-shown-playhead.ts';
+import { groupMarkers } from './group-markers.ts';
 import './player.css';
 
 /** How often the bar redraws the moving playhead. */
 const REDRAW_MS = 250;
 /** While dragging, seeks go to the server at most this often (the last one always goes). */
 const DRAG_SEEK_MS = 120;
+/** Marks closer than this (a fraction of the scrubber, about a mark's width) are one mark. */
+const MARKER_GAP = 0.008;
 
 interface Props {
   playback: { state: PlaybackState; receivedAt: number };
@@ -122,22 +125,23 @@ export function PlayerBar({ playback, markers, canDrive, send }: Props) {
           onKeyUp={() => setDragging(null)}
           onBlur={() => setDragging(null)}
         />
-        {markers
-          .filter((m) => m.at >= shown.start && m.at <= shown.end)
-          .map((m) => (
+        {groupMarkers(markers, shown.start, shown.end, MARKER_GAP).map((g) => {
+          const text = g.events.map((m) => m.text).join('; ');
+          return (
             <button
               type="button"
-              key={m.id}
-              className={`player-marker ${/ stopped| died| removed/.test(m.text) ? 'stop' : 'start'}`}
+              key={g.events[0]?.id}
+              className={`player-marker ${g.stops ? 'stop' : 'start'}`}
               data-testid="player-marker"
-              data-at={m.at}
+              data-at={g.at}
               disabled={!canDrive}
-              title={`${formatClock(m.at)} ${m.text}`}
-              aria-label={`Go to ${formatClock(m.at)}: ${m.text}`}
-              style={{ left: `${((m.at - shown.start) / span) * 100}%` }}
-              onClick={() => seek(m.at, true)}
+              title={`${formatClock(g.at)} ${text}`}
+              aria-label={`Go to ${formatClock(g.at)}: ${text}`}
+              style={{ left: `${g.position * 100}%` }}
+              onClick={() => seek(g.at, true)}
             />
-          ))}
+          );
+        })}
       </div>
       {live ? (
         <button
