@@ -73,3 +73,25 @@ export async function expectFramed(page: Page, pids: readonly number[]): Promise
   }
   return labels;
 }
+
+/**
+ * The header is one row inside 1280 px: nothing below it, nothing past the right edge, and no
+ * part over another (the search box, its input included, ends before the controls start).
+ */
+export async function expectHeaderOneRow(page: Page): Promise<void> {
+  const header = await page.getByTestId('topbar').boundingBox();
+  if (!header) throw new Error('no header on the page');
+  expect(header.height).toBeLessThanOrEqual(60);
+  const boxes = await page
+    .getByTestId('topbar')
+    .locator(':scope > *, .controls > *')
+    .evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ bottom: r.bottom, right: r.right })));
+  for (const b of boxes) {
+    expect(b.bottom).toBeLessThanOrEqual(header.y + header.height);
+    expect(b.right).toBeLessThanOrEqual(1280);
+  }
+  const search = await page.getByTestId('search').boundingBox();
+  const controls = await page.getByTestId('topbar').locator('.controls').boundingBox();
+  if (!search || !controls) throw new Error('no search box or controls in the header');
+  expect(search.x + search.width, 'the search box ends before the controls').toBeLessThanOrEqual(controls.x + 0.5);
+}

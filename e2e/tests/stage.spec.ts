@@ -6,7 +6,7 @@ import { fetchSnapshot, findChain, pageUrl, serverUrl } from '../api.ts';
 import { docker, repoRoot } from '../lab.ts';
 import { makeNoise } from '../noise.ts';
 import type { Noise } from '../noise.ts';
-import { drawnLabels, expectFramed, stillLabels } from '../stage.ts';
+import { drawnLabels, expectFramed, expectHeaderOneRow, stillLabels } from '../stage.ts';
 
 /**
  * The stage, as the audience sees it at 1280×720 on a host made noisy on purpose: the chain of a
@@ -83,18 +83,7 @@ test('workshop mode: every label of the framed chain is 18 px or more on screen 
 
 test('the header fits one row at 1280 px in every mode', async ({ page }) => {
   await page.goto(serverUrl());
-  const oneRow = async (): Promise<void> => {
-    const boxes = await page
-      .getByTestId('topbar')
-      .locator(':scope > *, .controls > *')
-      .evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ top: r.top, bottom: r.bottom, right: r.right })));
-    const header = await page.getByTestId('topbar').boundingBox();
-    expect(header?.height ?? 999).toBeLessThanOrEqual(60);
-    for (const b of boxes) {
-      expect(b.bottom).toBeLessThanOrEqual((header?.y ?? 0) + (header?.height ?? 0));
-      expect(b.right).toBeLessThanOrEqual(1280);
-    }
-  };
+  const oneRow = (): Promise<void> => expectHeaderOneRow(page);
   await oneRow();
   await page.keyboard.press('w');
   await oneRow();
