@@ -34,7 +34,10 @@ describe('buildLifecycle', () => {
 
   it('buildLifecycle keeps a removed container fading for FADE_MS, and says when nothing changes with time', () => {
     const gone = [{ item: db, at: 1000 }];
-    expect(buildLifecycle([], gone, {}, containers, byPid, 1000 + FADE_MS - 1)).toMatchObject({ departingContainers: [db], changing: true });
-    expect(buildLifecycle([], gone, {}, containers, byPid, 1000 + FADE_MS)).toMatchObject({ departingContainers: [], changing: false });
+    const none = new Map();
+    expect(buildLifecycle([], gone, {}, none, byPid, 1000 + FADE_MS - 1)).toMatchObject({ departingContainers: [db], changing: true });
+    expect(buildLifecycle([], gone, {}, none, byPid, 1000 + FADE_MS)).toMatchObject({ departingContainers: [], changing: false });
+    // Listed again: it is not drawn twice.
+    expect(buildLifecycle([], gone, {}, containers, byPid, 1000 + FADE_MS - 1).departingContainers).toEqual([]);
   });
 });

@@ -56,6 +56,6 @@ export function buildLifecycle(
     const init = container.pid !== null ? byPid.get(container.pid) : undefined;
     toasts.push({ id, containerId: id, text: init ? `${container.name} started: ${init.name}, pid ${init.pid}` : `${container.name} started` });
   }
-  const departingContainers = departedContainers.filter((d) => now - d.at < FADE_MS).map((d) => d.item);
+  const departingContainers = departedContainers.filter((d) => now - d.at < FADE_MS && !containers.has(d.item.id)).map((d) => d.item);
   return { departingContainers, started, toasts, changing: started.size > 0 || departingContainers.length > 0 };
 }

@@ -100,4 +100,26 @@ describe('reduceStream', () => {
     expect(state.playback?.receivedAt).toBe(42);
     expect(state.presence).toEqual({ audience: 3, following: 2 });
   });
+
+  it('reduceStream keeps the first departure of a process listed again for a moment, so its fade carries on', () => {
+    const without22 = snapshot(
+      host.filter((p) => p.pid !== 22),
+      [db],
+      2000,
+    );
+    const message = (seq: number, from: typeof first, to: typeof first, at: number) => {
+      const diff = diffSnapshots(from, to);
+      if (!diff) throw new Error('expected a diff');
+      return { kind: 'message' as const, message: { type: 'diff' as const, seq, diff }, at };
+    };
+    let state = reduceStream(opened, message(1, first, without22, 1000));
+    const back = snapshot(host, [db], 3000);
+    state = reduceStream(state, message(2, without22, back, 1500));
+    state = reduceStream(state, message(3, back, snapshot(without22.processes, [db], 4000), 2000));
+    expect(state.departedProcesses.map((d) => [d.item.pid, d.at])).toEqual([[22, 1000]]);
+    // Another process with the same pid is not it: the old departure goes.
+    const reused = snapshot([...without22.processes, proc(22, 20, { startTime: 999 })], [db], 5000);
+    state = reduceStream(state, message(4, snapshot(without22.processes, [db], 4000), reused, 2100));
+    expect(state.departedProcesses).toEqual([]);
+  });
 });

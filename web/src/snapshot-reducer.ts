@@ -141,7 +141,7 @@ function withChange(state: StreamState, before: Snapshot | null, after: Snapshot
     .map((e) => ({ ...e, seenAt: at }));
   const containerEvents = fresh.filter((e) => isContainerEvent(e));
   const processEvents = fresh.filter((e) => !isContainerEvent(e));
-  const live = new Set(after.processes.map((p) => p.pid));
+  const live = new Map(after.processes.map((p) => [p.pid, p.startTime]));
   const liveContainers = new Set(after.containers.map((c) => c.id));
   return {
     ...state,
@@ -152,19 +152,21 @@ function withChange(state: StreamState, before: Snapshot | null, after: Snapshot
       state.departedProcesses,
       before.processes.filter((p) => !live.has(p.pid) && !p.kernelThread),
       at,
-      (p) => live.has(p.pid),
+      (p) => `${p.pid}:${p.startTime}`,
+      (p) => live.has(p.pid) && live.get(p.pid) !== p.startTime,
     ),
     departedContainers: departures(
       state.departedContainers,
       before.containers.filter((c) => !liveContainers.has(c.id)),
       at,
-      (c) => liveContainers.has(c.id),
+      (c) => c.id,
+      () => false,
     ),
   };
 }
 
 /** When each container's init (by pid) was first in the process list; containers gone are dropped. */
-function appearances(appeared: StreamState['appeared'], after: Snapshot, live: ReadonlySet<number>, at: number): StreamState['appeared'] {
+function appearances(appeared: StreamState['appeared'], after: Snapshot, live: ReadonlyMap<number, number>, at: number): StreamState['appeared'] {
   let changed = false;
   const next: Record<string, { pid: number; at: number }> = {};
   for (const c of after.containers) {
@@ -178,11 +180,24 @@ function appearances(appeared: StreamState['appeared'], after: Snapshot, live: R
   return changed ? next : appeared;
 }
 
-/** The departed list after `gone` left at `at`: old entries expire, and anything back (a reused pid) is dropped. */
-function departures<T>(list: readonly Departed<T>[], gone: readonly T[], at: number, back: (item: T) => boolean): Departed<T>[] {
-  const kept = list.filter((d) => at - d.at < KEEP_MS && !back(d.item));
-  if (gone.length === 0 && kept.length === list.length) return list as Departed<T>[];
-  return [...kept, ...gone.map((item) => ({ item, at }))];
+/**
+ * The departed list after `gone` left at `at`: old entries expire, and one whose place is taken
+ * by another (a reused pid) is dropped. The same thing listed again for a moment and gone once
+ * more keeps its first departure, so its fade carries on rather than starting over (the page
+ * never draws a departed entry while it is listed).
+ */
+function departures<T>(
+  list: readonly Departed<T>[],
+  gone: readonly T[],
+  at: number,
+  identity: (item: T) => string,
+  replaced: (item: T) => boolean,
+): Departed<T>[] {
+  const kept = list.filter((d) => at - d.at < KEEP_MS && !replaced(d.item));
+  const known = new Set(kept.map((d) => identity(d.item)));
+  const fresh = gone.filter((item) => !known.has(identity(item)));
+  if (fresh.length === 0 && kept.length === list.length) return list as Departed<T>[];
+  return [...kept, ...fresh.map((item) => ({ item, at }))];
 }
 
 function assertNever(value: never): never {
