@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { snapshotSchema } from '@proclens/shared';
 import type { ProcessInfo, Snapshot } from '@proclens/shared';
 
@@ -37,4 +38,29 @@ export function findChain(snapshot: Snapshot, containerName: string): { dockerd:
   const dockerd = containerd ? byPid.get(containerd.logicalParent ?? containerd.ppid) : undefined;
   if (!init || !shim || !containerd || !dockerd) throw new Error(`incomplete chain for ${containerName}`);
   return { dockerd, containerd, shim, init };
+}
+
+export interface RawResponse {
+  status: number;
+  body: string;
+}
+
+/** A GET with any headers, Host included (fetch drops a custom Host); status -1 when the connection fails. */
+export function rawGet(url: string, path: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+  const target = new URL(url);
+  return new Promise((resolve) => {
+    const req = request({ host: target.hostname, port: target.port, path, headers, timeout: 10_000 }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', () => resolve({ status: -1, body: '' }));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
+
+/** The token in a dashboard URL. */
+export function tokenOf(url: string): string {
+  return new URL(url).searchParams.get('token') ?? '';
 }

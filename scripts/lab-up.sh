@@ -9,7 +9,8 @@
 # (skip with LAB_NO_DB=1). Progress goes to stderr; the last line on stdout is
 #   export DOCKER_HOST=unix://DIR/docker.sock
 # so that  eval "$(scripts/lab-up.sh | tail -1)"  works. Idempotent.
-# Set LAB_REBUILD=1 to rebuild the images. Tear down with scripts/lab-down.sh.
+# Set LAB_REBUILD=1 to rebuild the images, LAB_DOCKERD_ARGS to give dockerd more options (split
+# on blanks; e.g. a TLS listener on a loopback TCP port). Tear down with scripts/lab-down.sh.
 set -euo pipefail
 
 # This script's folder, for lab-rootfs.sh (before anything changes directory).
@@ -96,6 +97,7 @@ else
       --data-root="$DIR/root" --exec-root="$DIR/exec" \
       --host="unix://$SOCK" --pidfile="$PIDFILE" \
       --config-file="$DIR/daemon.json" \
+      ${LAB_DOCKERD_ARGS:-} \
       </dev/null >>"$DLOG" 2>&1
   ) &
   spawned=$!

@@ -8,6 +8,7 @@ import { processDetailSchema } from '@proclens/shared';
 import type { Snapshot } from '@proclens/shared';
 import { apiFetch, fetchSnapshot, findChain } from '../api.ts';
 import { DOCKER_HOST, LAB_DIR, docker, repoRoot } from '../lab.ts';
+import { parseReadmeCommands, readReadme } from '../readme.ts';
 
 /**
  * The production image, run by docker-compose.yml on the lab engine: the containerised dashboard
@@ -69,6 +70,16 @@ async function sh(file: string, args: string[], timeout: number): Promise<string
 
 const compose = (args: string[], timeout = 120_000) => sh('docker-compose', ['-f', path.join(repoRoot, 'docker-compose.yml'), '-p', PROJECT, ...args], timeout);
 
+/** The README's Compose commands, as written there; the test only adds its file and project name. */
+const README_COMPOSE = parseReadmeCommands(readReadme())
+  .filter((c) => c.where === 'block' && c.text.startsWith('docker-compose '))
+  .map((c) => c.text);
+const readmeCompose = (verb: string): string[] => {
+  const line = README_COMPOSE.find((l) => l.startsWith(`docker-compose ${verb}`));
+  if (!line) throw new Error(`README.md shows no \`docker-compose ${verb}\``);
+  return line.split(' ').slice(1);
+};
+
 async function projectContainers(): Promise<string[]> {
   const out = await docker('ps', '-a', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${PROJECT}`);
   return out.split('\n').filter(Boolean);
@@ -106,14 +117,13 @@ test('docker-compose runs the dashboard in a container that sees the host’s pi
   await sh('bash', [path.join(repoRoot, 'scripts/build-node-base.sh'), NODE_IMAGE], 5 * 60_000);
   timings.baseImage = seconds(t);
 
-  t = Date.now();
-  await compose(['build'], BUILD_TIMEOUT_MS);
-  timings.build = seconds(t);
-  const imageBytes = Number((await docker('image', 'inspect', '-f', '{{.Size}}', 'proclens:local')).trim());
-
+  expect(README_COMPOSE).toEqual(['docker-compose up -d --build', 'docker-compose logs proclens', 'docker-compose down']);
   t = Date.now();
   composeUp = true;
-  await compose(['up', '-d']);
+  await compose(readmeCompose('up'), BUILD_TIMEOUT_MS);
+  timings.buildAndUp = seconds(t);
+  const imageBytes = Number((await docker('image', 'inspect', '-f', '{{.Size}}', 'proclens:local')).trim());
+  t = Date.now();
   const [containerId = ''] = (await compose(['ps', '-q'])).split('\n').filter(Boolean);
   expect(containerId).toMatch(/^[0-9a-f]{64}$/);
   const containerPid = Number((await docker('inspect', '-f', '{{.State.Pid}}', containerId)).trim());
@@ -123,7 +133,7 @@ test('docker-compose runs the dashboard in a container that sees the host’s pi
   await expect
     .poll(
       async () => {
-        const logs = await compose(['logs', '--no-color', 'proclens']);
+        const logs = await compose(readmeCompose('logs'));
         url = new RegExp(`http://127\\.0\\.0\\.1:${port}/\\?token=[\\w-]+`).exec(logs)?.[0] ?? '';
         return url;
       },
@@ -196,7 +206,8 @@ test('docker-compose runs the dashboard in a container that sees the host’s pi
   await page.screenshot({ path: path.join(ARTIFACTS, 'compose-dashboard.png') });
 
   t = Date.now();
-  await composeDown();
+  await compose(readmeCompose('down'));
+  composeUp = false;
   timings.down = seconds(t);
   expect(await projectContainers()).toEqual([]);
   console.log(`compose e2e, seconds: ${JSON.stringify(timings)}; image proclens:local ${Math.round(imageBytes / 1e6)} MB`);

@@ -59,10 +59,12 @@ export function createApp(options: AppOptions): express.Express {
     res.set(SECURITY_HEADERS);
     if (log.enabled('debug')) {
       const started = performance.now();
+      // Read now: routers mounted at /api rewrite req.url before the response finishes.
+      const requestPath = parseRequestTarget(req.url).path;
       res.on('finish', () =>
         log.debug('request', {
           method: req.method,
-          path: parseRequestTarget(req.url).path,
+          path: requestPath,
           status: res.statusCode,
           ms: Math.round(performance.now() - started),
         }),

@@ -10,7 +10,7 @@ import { parseDockerEndpoint } from './docker-endpoint.ts';
 
 describe('parseDockerEndpoint', () => {
   it.each([undefined, '', '   '])('parseDockerEndpoint uses /var/run/docker.sock for %j', (value) => {
-    expect(parseDockerEndpoint(value)).toEqual({ url: 'unix:///var/run/docker.sock', options: { socketPath: '/var/run/docker.sock' } });
+    expect(parseDockerEndpoint(value)).toMatchObject({ url: 'unix:///var/run/docker.sock', options: { socketPath: '/var/run/docker.sock' } });
   });
 
   it.each([
@@ -22,16 +22,19 @@ describe('parseDockerEndpoint', () => {
     ['http://localhost:2375', 'http://localhost:2375', { protocol: 'http', host: 'localhost', port: 2375 }],
     ['https://docker.example:2376', 'https://docker.example:2376', { protocol: 'https', host: 'docker.example', port: 2376 }],
     ['tcp://[::1]:2375', 'tcp://[::1]:2375', { protocol: 'http', host: '[::1]', port: 2375 }],
+    ['tcp://docker.example', 'tcp://docker.example', { protocol: 'http', host: 'docker.example', port: 2375 }],
+    ['unix://', 'unix://', { socketPath: '/var/run/docker.sock' }],
   ])('parseDockerEndpoint reads %j', (value, url, options) => {
-    expect(parseDockerEndpoint(value)).toEqual({ url, options });
+    expect(parseDockerEndpoint(value)).toMatchObject({ url, options, tls: url.startsWith('https:') ? 'verify' : null });
   });
 
-  it.each(['ssh://user@host', 'npipe:////./pipe/docker_engine', 'tcp://host', 'tcp://host:port', 'docker.sock', 'fd://'])(
-    'parseDockerEndpoint refuses %j with a readable error',
-    (value) => {
-      expect(() => parseDockerEndpoint(value)).toThrow(/cannot use Docker host .*expected unix:\/\/\/path\/to\/docker\.sock or tcp:\/\/host:port/);
-    },
-  );
+  it('parseDockerEndpoint refuses ssh:// and says why', () => {
+    expect(() => parseDockerEndpoint('ssh://user@host')).toThrow(/must run on the engine’s own host/);
+  });
+
+  it.each(['npipe:////./pipe/docker_engine', 'tcp://host:port', 'docker.sock', 'fd://'])('parseDockerEndpoint refuses %j with a readable error', (value) => {
+    expect(() => parseDockerEndpoint(value)).toThrow(/cannot use Docker host .*expected unix:\/\/\/path\/to\/docker\.sock or tcp:\/\/host:port/);
+  });
 });
 
 describe('parseDockerEndpoint with dockerode', () => {

@@ -1,4 +1,6 @@
+import { Agent } from 'node:https';
 import Docker from 'dockerode';
+import { z } from 'zod';
 import { sameData } from '@proclens/shared';
 import type { ContainerConfig, EngineKind, EngineStatus } from '@proclens/shared';
 import type { ContainerEngine, EngineContainer } from './container-engine.ts';
@@ -30,6 +32,9 @@ export class DockerWatcher implements ContainerEngine {
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private events: NodeJS.ReadableStream | undefined;
+  private refreshing: Promise<void> | undefined;
+  private refreshAgain = false;
+  private readonly from: string;
 
   constructor(
     endpoint: DockerEndpoint,
@@ -37,8 +42,12 @@ export class DockerWatcher implements ContainerEngine {
     private readonly log: Logger,
     readonly kind: EngineKind = 'docker',
   ) {
-    this.docker = new Docker({ ...endpoint.options, timeout: REQUEST_TIMEOUT_MS });
-    this.eventsClient = new Docker(endpoint.options);
+    // DOCKER_TLS without DOCKER_TLS_VERIFY, or a context that skips verification: TLS that
+    // accepts any certificate, as the docker CLI does then.
+    const options = endpoint.tls === 'no-verify' ? { ...endpoint.options, agent: new Agent({ rejectUnauthorized: false }) } : endpoint.options;
+    this.docker = new Docker({ ...options, timeout: REQUEST_TIMEOUT_MS });
+    this.eventsClient = new Docker(options);
+    this.from = endpoint.from;
     this.status = { kind, state: 'connecting', endpoint: endpoint.url, version: null, error: null };
   }
 
@@ -78,23 +87,40 @@ export class DockerWatcher implements ContainerEngine {
       const events = await this.eventsClient.getEvents({ filters: { type: ['container'] } });
       if (this.stopped) return void (events as unknown as { destroy?: () => void }).destroy?.();
       this.events = events;
-      events.on('data', () => this.scheduleRefresh(EVENT_DEBOUNCE_MS));
+      const logEvents = this.log.enabled('debug') ? this.logEvents() : null;
+      events.on('data', (chunk: Buffer | string) => {
+        logEvents?.(String(chunk));
+        this.scheduleRefresh(EVENT_DEBOUNCE_MS);
+      });
       events.on('error', (err: Error) => this.disconnected(err));
       events.on('end', () => this.disconnected(new Error('event stream ended')));
       this.failures = 0;
       this.setStatus({ state: 'connected', version: version.Version ?? null, error: null });
-      this.log.info(`${this.kind} connected`, { endpoint: this.status.endpoint, version: version.Version });
+      this.log.info(`${this.kind} connected`, { endpoint: this.status.endpoint, from: this.from, version: version.Version });
       this.scheduleRefresh(RESYNC_MS);
     } catch (err) {
       this.disconnected(err);
     }
   }
 
+  /** With --verbose, each engine event as one log line (the stream is JSON lines, split anywhere). */
+  private logEvents(): (chunk: string) => void {
+    let pending = '';
+    return (chunk) => {
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        const event = parseEngineEvent(line);
+        if (event) this.log.debug('engine event', { engine: this.kind, ...event });
+      }
+    };
+  }
+
   private disconnected(err: unknown): void {
     if (this.stopped) return;
     this.closeEvents();
     const message = err instanceof Error ? err.message : String(err);
-    if (this.status.state !== 'disconnected') this.log.warn(`${this.kind} unreachable`, { endpoint: this.status.endpoint, error: message });
+    if (this.status.state !== 'disconnected') this.log.warn(`${this.kind} unreachable`, { endpoint: this.status.endpoint, from: this.from, error: message });
     this.list = [];
     this.setStatus({ state: 'disconnected', version: null, error: message });
     const delay = BACKOFF_MS[Math.min(this.failures, BACKOFF_MS.length - 1)] ?? 4000;
@@ -173,6 +199,28 @@ export class DockerWatcher implements ContainerEngine {
     (events as NodeJS.EventEmitter | undefined)?.on?.('error', () => undefined);
     events?.destroy?.();
   }
+}
+
+const eventSchema = z
+  .object({
+    Type: z.string(),
+    Action: z.string(),
+    Actor: z.object({ ID: z.string(), Attributes: z.record(z.string(), z.string()).optional() }).passthrough(),
+  })
+  .passthrough();
+
+/** One line of the engine's event stream → what a log line says about it, or null if it is not an event. */
+export function parseEngineEvent(line: string): { type: string; action: string; id: string; name: string | null } | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  const event = eventSchema.safeParse(json);
+  if (!event.success) return null;
+  const { Type, Action, Actor } = event.data;
+  return { type: Type, action: Action, id: Actor.ID.slice(0, 12), name: Actor.Attributes?.name ?? null };
 }
 
 /** `Exited (137) 3 seconds ago` → 137: the list already says it, no inspect needed. */

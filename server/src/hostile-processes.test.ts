@@ -28,7 +28,11 @@ const hasKthreadd = (() => {
   return stat.ok && parseStat(stat.value)?.comm === 'kthreadd';
 })();
 const CHILD_ENV = { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', HOME: '/tmp' };
+// Test processes sleep far longer than any test runs (afterEach kills them): on a busy machine a
+// test has outlived a 30 s sleep and found its process gone.
 const POLL_MS = 50;
+/** The server's tick in these tests. */
+const INTERVAL_MS = 200;
 
 // ---- processes this file starts, and how they are stopped ------------------------------------
 
@@ -91,7 +95,7 @@ beforeAll(async () => {
       host: '127.0.0.1',
       dockerHost: 'unix:///nonexistent.sock',
       procRoot: '/proc',
-      intervalMs: 200,
+      intervalMs: INTERVAL_MS,
       revealSecrets: false,
       verbose: false,
     },
@@ -121,7 +125,7 @@ async function getDetail(pid: number | string, root = base, headers = auth): Pro
 }
 
 /** Polls the snapshot until `pick` finds what it looks for; fails with a description after `ms`. */
-async function waitFor<T>(what: string, pick: (s: Snapshot) => T | undefined, ms = 5000): Promise<T> {
+async function waitFor<T>(what: string, pick: (s: Snapshot) => T | undefined, ms = 15_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const found = pick(await getSnapshot());
@@ -196,15 +200,15 @@ describe('hostile processes through the HTTP API', () => {
     // exec takes comm from the file name it was given, so a symlink names the process.
     const link = path.join(tmp, 'a) b (c');
     symlinkSync('/bin/sleep', link);
-    const child = start(link, ['30']);
-    await expectNamed(child, 'a) b (c', [link, '30']);
+    const child = start(link, ['600']);
+    await expectNamed(child, 'a) b (c', [link, '600']);
   });
 
   it('shows a process whose name holds a newline with that newline in its name', async () => {
     const link = path.join(tmp, 'new\nline');
     symlinkSync('/bin/sleep', link);
-    const child = start(link, ['30']);
-    await expectNamed(child, 'new\nline', [link, '30']);
+    const child = start(link, ['600']);
+    await expectNamed(child, 'new\nline', [link, '600']);
   });
 
   it('shows a process whose name is invalid UTF-8 with U+FFFD for each bad byte', async () => {
@@ -213,13 +217,13 @@ describe('hostile processes through the HTTP API', () => {
     const dir = path.join(tmp, 'badutf8');
     mkdirSync(dir);
     symlinkSync('/bin/sleep', Buffer.concat([Buffer.from(`${dir}/bad`), Buffer.from([0xff, 0xfe]), Buffer.from('name')]));
-    const child = start('/bin/sh', ['-c', 'exec ./bad* 30'], { cwd: dir, env: { ...CHILD_ENV, LANG: 'C' } });
-    await expectNamed(child, 'bad\uFFFD\uFFFDname', ['./bad\uFFFD\uFFFDname', '30']);
+    const child = start('/bin/sh', ['-c', 'exec ./bad* 600'], { cwd: dir, env: { ...CHILD_ENV, LANG: 'C' } });
+    await expectNamed(child, 'bad\uFFFD\uFFFDname', ['./bad\uFFFD\uFFFDname', '600']);
   });
 
   it('round-trips an argv with an empty argument, a 100 KB argument and non-ASCII text exactly', async () => {
     const long = Array.from({ length: 100 * 1024 }, (_, i) => String.fromCharCode(32 + (i % 95))).join('');
-    const argv = ['perl', '-e', 'sleep 30', '', long, '\u00fcn\u00ef c\u00f8d\u00e9\n\u2713 \t', 'last'];
+    const argv = ['perl', '-e', 'sleep 600', '', long, '\u00fcn\u00ef c\u00f8d\u00e9\n\u2713 \t', 'last'];
     const child = start('perl', argv.slice(1));
     const seen = await waitFor(
       'perl with the long argv',
@@ -261,7 +265,7 @@ describe('hostile processes through the HTTP API', () => {
     const script = '$|=1; my $p = fork() // die; exit 0 if $p == 0; print "$p\\n"; $SIG{USR1} = sub { waitpid($p, 0); print "reaped\\n" }; sleep 1 while 1';
     const parent = start('perl', ['-e', script], { stdout: true });
     const next = lines(parent);
-    const zombiePid = Number(await withTimeout(next(), 5000, 'perl printed no pid'));
+    const zombiePid = Number(await withTimeout(next(), 15_000, 'perl printed no pid'));
     const zombie = await waitFor(
       'the zombie',
       findPid(zombiePid, (p) => p.state === 'Z'),
@@ -274,12 +278,13 @@ describe('hostile processes through the HTTP API', () => {
     expect(detail.body?.process.state).toBe('Z');
     expect(detail.body?.argv).toEqual([]);
 
-    // Several ticks later it is still there: a zombie exists until it is reaped.
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(findPid(zombiePid)(await getSnapshot())?.state).toBe('Z');
+    // Three ticks later it is still there: a zombie exists until it is reaped.
+    const seenAt = (await getSnapshot()).takenAt;
+    const later = await waitFor('three more ticks', (s) => (s.takenAt >= seenAt + 3 * INTERVAL_MS ? s : undefined));
+    expect(findPid(zombiePid)(later)?.state).toBe('Z');
 
     process.kill(parent.pid, 'SIGUSR1');
-    expect(await withTimeout(next(), 5000, 'perl did not reap')).toBe('reaped');
+    expect(await withTimeout(next(), 15_000, 'perl did not reap')).toBe('reaped');
     await waitFor('the reaped zombie gone', (s) => (findPid(zombiePid)(s) ? undefined : true));
   });
 
@@ -297,7 +302,7 @@ describe('hostile processes through the HTTP API', () => {
     expect(detail.body?.argv).toEqual([]);
   });
 
-  it('returns only whole processes and keeps answering while processes are born and die in a tight loop', { timeout: 30_000 }, async () => {
+  it('returns only whole processes and keeps answering while processes are born and die in a tight loop', { timeout: 60_000 }, async () => {
     // A shell forks and exits `true` as fast as it can, and this test spawns and kills
     // `sleep`s: many processes vanish between the scanner's readdir and its reads.
     const churners = [start('/bin/sh', ['-c', 'while :; do for i in 1 2 3 4 5 6 7 8; do /bin/true & done; wait; done'])];
@@ -321,10 +326,10 @@ describe('hostile processes through the HTTP API', () => {
       let snapshots = 0;
       let churnersSeen = 0;
       let lastTakenAt = 0;
-      // At least 2 s and 3 snapshots, at most 10 s: on a host with thousands of processes every
-      // tick takes a few hundred milliseconds.
+      // At least 2 s, 3 snapshots and 20 victims, at most 30 s: on a host with thousands of
+      // processes every tick takes a few hundred milliseconds, and a busy one spawns slowly.
       const startedAt = Date.now();
-      while ((Date.now() - startedAt < 2000 || snapshots < 3) && Date.now() - startedAt < 10_000) {
+      while ((Date.now() - startedAt < 2000 || snapshots < 3 || victims.length <= 20) && Date.now() - startedAt < 30_000) {
         const res = await fetch(`${base}api/snapshot`, { headers: auth });
         expect(res.status).toBe(200);
         const parsed = snapshotSchema.safeParse(await res.json());
@@ -356,8 +361,7 @@ describe('hostile processes through the HTTP API', () => {
       expect(churnersSeen).toBe(snapshots);
       expect(victims.length).toBeGreaterThan(20);
       // The monitor still ticks after the storm.
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      expect((await getSnapshot()).takenAt).toBeGreaterThan(lastTakenAt);
+      await waitFor('a tick after the storm', (s) => (s.takenAt > lastTakenAt ? true : undefined));
     } finally {
       spawning = false;
       await spawner;
@@ -439,7 +443,7 @@ describe('hostile processes through the HTTP API', () => {
   it.runIf(isRoot)(
     'says another user\'s environment is "denied" with HTTP 200 when the server runs without privilege',
     async () => {
-      const sleep = start('sleep', ['30'], { env: { ...CHILD_ENV, PROCLENS_HOSTILE_TEST: 'visible-to-root' } });
+      const sleep = start('sleep', ['600'], { env: { ...CHILD_ENV, PROCLENS_HOSTILE_TEST: 'visible-to-root' } });
       // The in-process server runs as root and reads it…
       await waitFor(
         'the root sleep',
@@ -477,7 +481,7 @@ describe('hostile processes through the HTTP API', () => {
       const asNobody = await getDetail(sleep.pid, url, { Authorization: `Bearer ${found?.[2] ?? ''}` });
       expect(asNobody.status).toBe(200);
       expect(asNobody.body?.environ).toEqual({ state: 'denied', vars: [] });
-      expect(asNobody.body?.argv).toEqual(['sleep', '30']);
+      expect(asNobody.body?.argv).toEqual(['sleep', '600']);
     },
     30_000,
   );
@@ -490,7 +494,9 @@ describe('hostile processes through the HTTP API', () => {
     }
     const gone = start('/bin/true', []);
     await exited(gone);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Reaped: node has collected its exit status, so its /proc entry goes (poll: the kernel may lag).
+    const end = Date.now() + 15_000;
+    while (existsSync(`/proc/${gone.pid}`) && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     expect(existsSync(`/proc/${gone.pid}`)).toBe(false);
     const res = await rawGet(`/api/processes/${gone.pid}`);
     expect(res.status).toBe(404);

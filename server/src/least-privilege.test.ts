@@ -135,8 +135,16 @@ describe.runIf(isRoot)('least privilege: what the real server reads', () => {
         const status = readFileSync(`/proc/${server.child.pid}/status`, 'utf8');
         expect(status).toMatch(new RegExp(`^Uid:\\t${m.uid()}\\t`, 'm'));
         // The tree needs no privilege: both holders are listed with their command lines.
-        const snapshot = snapshotSchema.parse(await (await server.get('/api/snapshot')).json());
-        for (const pid of [rootHolder, otherHolder]) expect(snapshot.processes.find((p) => p.pid === pid)?.argv).toEqual(['sleep', '300']);
+        // A crowded first scan reads old processes from `stat` alone and their command lines over the
+        // next ticks (the scanner's budget), so the snapshot is asked until they are in.
+        const argvOf = async (): Promise<unknown[]> => {
+          const snapshot = snapshotSchema.parse(await (await server.get('/api/snapshot')).json());
+          return [rootHolder, otherHolder].map((pid) => snapshot.processes.find((p) => p.pid === pid)?.argv);
+        };
+        await expect.poll(argvOf, { timeout: DEADLINE_MS }).toEqual([
+          ['sleep', '300'],
+          ['sleep', '300'],
+        ]);
 
         const root = await readDetail(server.get, rootHolder);
         expectReads(root, m.root);

@@ -109,8 +109,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     value: 'URL',
     env: 'DOCKER_HOST',
     commands: SCANNERS,
-    help: 'Docker engine: unix://, tcp:// (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH) or ssh://',
-    defaultText: 'as the docker CLI: DOCKER_CONTEXT or the current context, else unix:///var/run/docker.sock',
+    help: 'Docker engine: unix:// or tcp:// (TLS with DOCKER_TLS_VERIFY and the PEM files in DOCKER_CERT_PATH); ssh:// is refused, proclens must run on the engine’s host',
+    defaultText: 'as the docker CLI finds it: DOCKER_CONTEXT, else the current context in ~/.docker/config.json, else unix:///var/run/docker.sock',
   },
   {
     flag: 'podman-host',

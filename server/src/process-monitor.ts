@@ -100,6 +100,7 @@ export class ProcessMonitor implements SnapshotFeed {
   }
 
   tick(): Snapshot {
+    const started = performance.now();
     this.lastFullTick = Date.now();
     let processes: ProcessInfo[];
     try {
@@ -108,7 +109,7 @@ export class ProcessMonitor implements SnapshotFeed {
       this.log.error('scan failed', { error: err instanceof Error ? err.message : String(err) });
       return this.snapshot;
     }
-    return this.publish(processes);
+    return this.publish(processes, started, 'full');
   }
 
   /** The births check between full ticks: publishes only when processes were born or died (see BIRTH_CHECK_MS). */
@@ -116,6 +117,7 @@ export class ProcessMonitor implements SnapshotFeed {
     const sinceFull = Date.now() - this.lastFullTick;
     // Next to a full tick (before or after it) a birth check would find what the tick finds.
     if (sinceFull < BIRTH_CHECK_MS / 2 || this.intervalMs - sinceFull < BIRTH_CHECK_MS / 2) return;
+    const started = performance.now();
     let processes: ProcessInfo[] | null;
     try {
       processes = this.scanner.scanBirths();
@@ -123,14 +125,16 @@ export class ProcessMonitor implements SnapshotFeed {
       this.log.error('scan failed', { error: err instanceof Error ? err.message : String(err) });
       return;
     }
-    if (processes) this.publish(processes);
+    if (processes) this.publish(processes, started, 'births');
   }
 
-  private publish(scanned: ProcessInfo[]): Snapshot {
+  /** `started` and `kind` (a full tick or a births check) are for the --verbose tick summary. */
+  private publish(scanned: ProcessInfo[], started: number, kind: 'full' | 'births'): Snapshot {
     this.lastTick = Date.now();
     const processes = this.attributeServed(scanned);
     const links = buildLogicalParents(processes, this.readListeners(processes));
     const stamp = ++this.publishes;
+    let read = 0;
     const linked = processes.map((raw) => {
       const link = links.get(raw.pid) ?? null;
       const last = this.rows.get(raw.pid);
@@ -138,6 +142,7 @@ export class ProcessMonitor implements SnapshotFeed {
         last.stamp = stamp;
         return last.row;
       }
+      if (last?.raw !== raw) read++;
       const row = stabiliseMetrics(last?.row, link === null ? raw : { ...raw, logicalParent: link });
       this.rows.set(raw.pid, { raw, row, stamp });
       return row;
@@ -166,6 +171,9 @@ export class ProcessMonitor implements SnapshotFeed {
         this.log.error('subscriber failed', { error: err instanceof Error ? err.message : String(err) });
       }
     }
+    // `read`: rows the scanner read again (a settled process is not re-read every tick).
+    if (this.log.enabled('debug'))
+      this.log.debug('tick', { kind, ms: Math.round(performance.now() - started), ...countTickChanges(previous, this.snapshot), read });
     return this.snapshot;
   }
 
@@ -208,4 +216,16 @@ export class ProcessMonitor implements SnapshotFeed {
     }
     return this.listeners;
   }
+}
+
+/** A tick in numbers, for `--verbose`: how many processes and containers, born and exited since the last. */
+export function countTickChanges(previous: Snapshot, next: Snapshot): { processes: number; containers: number; born: number; exited: number } {
+  const identity = (p: ProcessInfo): string => `${p.pid}:${p.startTime}`;
+  const before = new Set(previous.processes.map(identity));
+  const after = new Set(next.processes.map(identity));
+  let born = 0;
+  for (const id of after) if (!before.has(id)) born++;
+  let exited = 0;
+  for (const id of before) if (!after.has(id)) exited++;
+  return { processes: next.processes.length, containers: next.containers.length, born, exited };
 }

@@ -16,7 +16,6 @@ import { ContainerdWatcher } from './containerd-watcher.ts';
 import { createLiveApi } from './create-live-api.ts';
 import { createLiveRewind } from './create-live-rewind.ts';
 import { createReplayApi } from './create-replay-api.ts';
-import { parseDockerEndpoint } from './docker-endpoint.ts';
 import { DockerWatcher } from './docker-watcher.ts';
 import { isSocket } from './is-socket.ts';
 import type { Logger } from './logger.ts';
@@ -26,6 +25,8 @@ import { DEFAULT_PODMAN_SOCKET, parsePodmanHost } from './podman-endpoint.ts';
 import { ProcScanner } from './proc-scanner.ts';
 import { ProcessMonitor } from './process-monitor.ts';
 import { readHostConstants } from './read-host-constants.ts';
+import { parseDockerEndpoint } from './docker-endpoint.ts';
+import { readDockerEndpoint } from './read-docker-endpoint.ts';
 import { createLiveDetails } from './read-live-details.ts';
 import type { LiveDetails } from './read-live-details.ts';
 import { readProcDir } from './read-proc-file.ts';
@@ -76,12 +77,14 @@ export function createLiveMode(settings: Settings, log: Logger): Mode & { detail
   const podmanHost = parsePodmanHost(settings.podmanHost, isSocket(DEFAULT_PODMAN_SOCKET));
   const containerd = new ContainerdWatcher(settings.procRoot, tickSoon, log);
   const engines: ContainerEngine[] = [
-    new DockerWatcher(parseDockerEndpoint(settings.dockerHost ?? undefined), tickSoon, log),
-    ...(podmanHost ? [new DockerWatcher(parseDockerEndpoint(podmanHost), tickSoon, log, 'podman')] : []),
+    new DockerWatcher(readDockerEndpoint(settings.dockerHost), tickSoon, log),
+    ...(podmanHost ? [new DockerWatcher(parseDockerEndpoint(podmanHost, null, '--podman-host'), tickSoon, log, 'podman')] : []),
     containerd,
   ];
   const host = { hostname: os.hostname(), kernel: os.release(), cpus: os.cpus().length };
-  const scanner = new ProcScanner(settings.procRoot, constants, { refreshBudgetMs: (settings.intervalMs * settings.cpuBudget) / 100 });
+  const refreshBudgetMs = (settings.intervalMs * settings.cpuBudget) / 100;
+  const scanner = new ProcScanner(settings.procRoot, constants, { refreshBudgetMs });
+  log.info('scanning', { procRoot: settings.procRoot, intervalMs: settings.intervalMs, cpuBudget: settings.cpuBudget, refreshBudgetMs });
   const monitor = new ProcessMonitor(scanner, engines, settings.procRoot, { ...host, bootTime: constants.bootTime }, settings.intervalMs, log);
   monitor.subscribe((next) => containerd.watch(buildContainerdEndpoints(next.processes)));
   const rewind = settings.rewindMinutes > 0 ? createLiveRewind(monitor, settings.rewindMinutes) : null;
