@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import type { Snapshot } from '@proclens/shared';
-import { containerDetailSchema } from '@proclens/shared';
+import { containerDetailSchema, processDetailSchema } from '@proclens/shared';
 import { apiFetch, fetchSnapshot, serverUrl } from '../api.ts';
 import { DOCKER_HOST, LAB_DIR, docker, labUp, startServer } from '../lab.ts';
 
@@ -114,6 +114,20 @@ test('the container detail reports init, compose labels and a masked configured 
   expect(detail.env).toContainEqual({ name: 'API_TOKEN', value: null, masked: true });
   expect((await apiFetch('/api/containers/no-such-thing')).status).toBe(404);
   expect((await apiFetch('/api/containers/..%2f..')).status).toBe(404);
+});
+
+test('the detail of a process in a container shows the container’s configured environment masked', async () => {
+  const snapshot = await fetchSnapshot();
+  const web = snapshot.containers.find((c) => c.name === 'web');
+  const sleeper = snapshot.processes.find((p) => p.containerId === web?.id && p.argv[0] === 'sleep');
+  expect(sleeper, 'the sleep in web').toBeDefined();
+  const response = await apiFetch(`/api/processes/${sleeper?.pid}`);
+  const text = await response.text();
+  expect(response.status).toBe(200);
+  expect(text).not.toContain('abc123secret');
+  const detail = processDetailSchema.parse(JSON.parse(text));
+  expect(detail.container?.name).toBe('web');
+  expect(detail.containerEnv).toContainEqual({ name: 'API_TOKEN', value: null, masked: true });
 });
 
 test('stop, start, restart and rename show up within moments', async () => {

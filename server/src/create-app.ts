@@ -59,12 +59,12 @@ export function createApp(options: AppOptions): express.Express {
     res.set(SECURITY_HEADERS);
     if (log.enabled('debug')) {
       const started = performance.now();
-      // Read now: routers mounted at /api rewrite req.url before the response finishes.
-      const requestPath = parseRequestTarget(req.url).path;
+      // Read now: a router mounted at /api strips its prefix from req.url before the answer.
+      const { path } = parseRequestTarget(req.url);
       res.on('finish', () =>
         log.debug('request', {
           method: req.method,
-          path: requestPath,
+          path,
           status: res.statusCode,
           ms: Math.round(performance.now() - started),
         }),
@@ -108,7 +108,9 @@ export function createApp(options: AppOptions): express.Express {
   app.use('/api', (_req, res) => void res.status(404).json({ error: 'no such endpoint' }));
 
   if (shell !== null) {
-    app.use(express.static(options.webRoot, { index: false, etag: false, fallthrough: true }));
+    // No directory redirects: serve-static builds them from the request target, and an
+    // absolute-form target (`GET http://evil.com/assets`) made one to another host.
+    app.use(express.static(options.webRoot, { index: false, etag: false, fallthrough: true, redirect: false }));
     app.use((_req, res) => void res.status(404).json({ error: 'not found' }));
   } else {
     app.use((_req, res) => void res.status(404).json({ error: 'the web app is not built: run `npm run build` (`npm start` builds it)' }));

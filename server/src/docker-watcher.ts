@@ -31,6 +31,8 @@ export class DockerWatcher implements ContainerEngine {
   private failures = 0;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
+  /** When `timer` fires (while it is pending). */
+  private dueAt = 0;
   private events: NodeJS.ReadableStream | undefined;
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
@@ -97,7 +99,7 @@ export class DockerWatcher implements ContainerEngine {
       this.failures = 0;
       this.setStatus({ state: 'connected', version: version.Version ?? null, error: null });
       this.log.info(`${this.kind} connected`, { endpoint: this.status.endpoint, from: this.from, version: version.Version });
-      this.scheduleRefresh(RESYNC_MS);
+      this.scheduleRefresh(RESYNC_MS, true);
     } catch (err) {
       this.disconnected(err);
     }
@@ -126,14 +128,28 @@ export class DockerWatcher implements ContainerEngine {
     const delay = BACKOFF_MS[Math.min(this.failures, BACKOFF_MS.length - 1)] ?? 4000;
     this.failures++;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.connect(), delay);
+    this.dueAt = Date.now() + delay;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.connect();
+    }, delay);
   }
 
-  private scheduleRefresh(delay: number): void {
+  /**
+   * Refreshes after `delay` (an event's debounce, or the periodic resync). A resync never replaces
+   * a sooner refresh: an event that arrives while a refresh is listing (`docker rm -f` sends kill,
+   * die and destroy within moments) must still get its own list, or the removed container stays
+   * listed until the next resync.
+   */
+  private scheduleRefresh(delay: number, unlessSooner = false): void {
+    const due = Date.now() + delay;
+    if (unlessSooner && this.timer !== undefined && this.dueAt <= due) return;
     clearTimeout(this.timer);
+    this.dueAt = due;
     this.timer = setTimeout(() => {
+      this.timer = undefined;
       void this.refresh()
-        .then(() => this.scheduleRefresh(RESYNC_MS))
+        .then(() => this.scheduleRefresh(RESYNC_MS, true))
         .catch((err: unknown) => this.disconnected(err));
     }, delay);
   }

@@ -6,12 +6,14 @@ import { MAX_CLIENT_FRAME_BYTES } from '@proclens/shared';
 import type { Access } from './access.ts';
 import type { Logger } from './logger.ts';
 import { parseRequestTarget } from './parse-request-parts.ts';
+import { refuseSocket } from './refuse-socket.ts';
 import type { RequestTarget } from './parse-request-parts.ts';
 import type { SnapshotFeed } from './snapshot-feed.ts';
 import { StreamClients } from './stream-clients.ts';
 import type { SessionInfo } from './stream-clients.ts';
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
+/** How long a closed client may take to read its close frame before its connection goes. */
+const CLOSE_GRACE_MS = 2000;
 
 export interface StreamOptions {
   access: Access;
@@ -28,15 +30,13 @@ export interface StreamOptions {
  */
 export function attachSnapshotStream(server: Server, options: StreamOptions): () => void {
   const { log } = options;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
+  // No automatic pong: StreamClients answers pings within the client's frame rate and closes a
+  // flooding client with 1008, where ws would answer each and then drop it without a close frame.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES, autoPong: false });
   const groups = new Map<SnapshotFeed, StreamClients>();
-
-  const refuse = (socket: Duplex, status: number, error: string): void => {
-    const body = JSON.stringify({ error });
-    socket.end(
-      `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Refused'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    );
-  };
+  // A handshake ws refuses (wrong method, key, version, extensions) is answered like every other
+  // refusal: ws's own answer closes at once, and the reset for the unread bytes can beat it.
+  wss.on('wsClientError', (err: Error, socket: Duplex) => refuseSocket(socket, err.message === 'Invalid HTTP method' ? 405 : 400, err.message));
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     // Nothing in here may throw: an exception in an upgrade handler would end the process.
@@ -46,14 +46,14 @@ export function attachSnapshotStream(server: Server, options: StreamOptions): ()
       const admission = options.access.admit(request.headers, { websocket: true });
       if (!admission.ok) {
         log.warn('websocket refused', { status: admission.status, error: admission.error });
-        return refuse(socket, admission.status, admission.error);
+        return refuseSocket(socket, admission.status, admission.error);
       }
       const feed = target.path === '/ws' ? options.feedFor(target) : null;
-      if (!feed) return refuse(socket, 404, 'no such stream');
+      if (!feed) return refuseSocket(socket, 404, 'no such stream');
       wss.handleUpgrade(request, socket, head, (ws) => connect(ws, feed, admission.role));
     } catch (err) {
       log.error('upgrade failed', { error: err instanceof Error ? err.message : String(err) });
-      refuse(socket, 400, 'bad upgrade request');
+      refuseSocket(socket, 400, 'bad upgrade request');
     }
   };
   server.on('upgrade', onUpgrade);
@@ -72,13 +72,21 @@ export function attachSnapshotStream(server: Server, options: StreamOptions): ()
           return ws.bufferedAmount;
         },
         isOpen: () => ws.readyState === ws.OPEN,
-        close: (code, reason) => ws.close(code, reason),
+        close: (code, reason) => {
+          ws.close(code, reason);
+          // What a closed client sends is no longer read: a flood would otherwise go on costing
+          // CPU through the close handshake. It has a moment to read the close frame.
+          ws.pause();
+          setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
+        },
         ping: () => ws.ping(),
+        pong: (data) => ws.pong(data),
         terminate: () => ws.terminate(),
       },
       role,
     );
     ws.on('message', (data, isBinary) => handlers.message(isBinary ? null : rawText(data)));
+    ws.on('ping', (data) => handlers.ping(data));
     ws.on('pong', () => handlers.pong());
     ws.on('error', (err) => log.debug('websocket error', { error: err.message }));
     ws.on('close', () => {

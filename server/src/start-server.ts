@@ -2,12 +2,14 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import type { Router } from 'express';
 import { RecordingError, buildContainerdEndpoints } from '@proclens/shared';
 import type { ParsedRecording } from '@proclens/shared';
 import { createAccess, generateToken } from './access.ts';
 import type { Access } from './access.ts';
+import { answerClientError } from './answer-client-error.ts';
 import { buildBannerUrls, rankAddresses } from './build-banner.ts';
 import type { BannerUrl } from './build-banner.ts';
 import type { ContainerEngine } from './container-engine.ts';
@@ -34,6 +36,8 @@ import { readRecording } from './read-recording.ts';
 import { readVersion } from './read-version.ts';
 import { startRecording } from './recording-writer.ts';
 import type { Recording } from './recording-writer.ts';
+import { closeAnswersInStages } from './close-in-stages.ts';
+import { refuseSocket } from './refuse-socket.ts';
 import type { SnapshotFeed } from './snapshot-feed.ts';
 import { attachSnapshotStream } from './snapshot-stream.ts';
 import type { SessionInfo } from './stream-clients.ts';
@@ -170,7 +174,13 @@ export async function startServer(settings: Settings, webRoot: string, log: Logg
     port: () => port,
   });
   const app = createApp({ access, api: mode.api, webRoot, log });
-  const server = createServer(app);
+  // A repeated header is joined, not dropped: two Host headers then fail the Host check (RFC 9112
+  // §3.2 demands 400) instead of the first one silently winning.
+  const server = createServer({ joinDuplicateHeaders: true, requireHostHeader: false }, app);
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket, log));
+  closeAnswersInStages(server);
+  // Without a listener Node drops CONNECT requests without a word.
+  server.on('connect', (_req, socket: Duplex) => refuseSocket(socket, 405, 'this dashboard is not a proxy: CONNECT is not accepted'));
   // Slow or half-open clients must not hold sockets open for ever.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;

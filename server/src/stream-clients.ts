@@ -8,6 +8,8 @@ import type { Playable } from './player.ts';
 import { RateGate } from './rate-gate.ts';
 import { ShareRoom } from './share-room.ts';
 import type { SnapshotFeed } from './snapshot-feed.ts';
+import { takeToken } from './take-token.ts';
+import type { BucketRate, TokenBucket } from './take-token.ts';
 
 /** Past this many unsent bytes a client gets nothing more (errors included), and one fresh snapshot once it drains. */
 export const MAX_BUFFERED_BYTES = 1 << 20;
@@ -19,6 +21,13 @@ export const HEARTBEAT_MS = 15_000;
 /** Frames other than resync a client may send at once, then one per RATE_GAP_MS (the last one over is kept). */
 export const RATE_BURST = 20;
 export const RATE_GAP_MS = 50;
+/**
+ * Every frame a client may send (messages and pings, before the gate above): a burst, then a
+ * steady rate, far above what the web app sends (a presenter's view every 80 ms, a seek every
+ * drag step). A client sending thousands a second once starved every other client and made
+ * upgrades wait seconds; past this it is closed with 1008.
+ */
+export const CLIENT_FRAME_RATE: BucketRate = { capacity: 100, perSecond: 50 };
 
 /** What the stream needs of a socket: `ws` in production, a plain object in tests. */
 export interface Connection {
@@ -27,6 +36,8 @@ export interface Connection {
   isOpen(): boolean;
   close(code: number, reason: string): void;
   ping(): void;
+  /** Answers a client's ping: ws's automatic pong is off, so a ping flood meets the frame rate like any other frame. */
+  pong(data: Buffer): void;
   terminate(): void;
 }
 
@@ -38,6 +49,8 @@ interface Client {
   stale: boolean;
   alive: boolean;
   badFrames: number;
+  /** What is left of the client's CLIENT_FRAME_RATE. */
+  frames: TokenBucket | undefined;
   lastResyncAt: number;
   resyncTimer: ReturnType<typeof setTimeout> | undefined;
   /** Audience only: follows the presenter (the default) or has broken away. */
@@ -102,7 +115,7 @@ export class StreamClients {
   }
 
   /** A new connection: it gets the current snapshot at once. Returns the handlers for its frames and close. */
-  connect(connection: Connection, role: Role): { message: (text: string | null) => void; pong: () => void; closed: () => void } {
+  connect(connection: Connection, role: Role): { message: (text: string | null) => void; ping: (data: Buffer) => void; pong: () => void; closed: () => void } {
     const client: Client = {
       connection,
       role,
@@ -110,6 +123,7 @@ export class StreamClients {
       stale: false,
       alive: true,
       badFrames: 0,
+      frames: undefined,
       lastResyncAt: -Infinity,
       resyncTimer: undefined,
       following: role === 'audience',
@@ -128,6 +142,7 @@ export class StreamClients {
     this.room.membersChanged();
     return {
       message: (text) => this.receive(client, text),
+      ping: (data) => this.answerPing(client, data),
       pong: () => (client.alive = true),
       closed: () => this.drop(client),
     };
@@ -230,19 +245,43 @@ export class StreamClients {
   }
 
   private receive(client: Client, text: string | null): void {
+    // ws still delivers what arrives while its close handshake runs: a client closed for
+    // malformed frames must not be answered, counted or logged again for each one it keeps sending.
+    if (!this.clients.has(client) || !this.withinRate(client)) return;
     const parsed = text === null ? { ok: false as const, error: 'binary frames are not accepted' } : parseClientMessage(text);
     if (!parsed.ok) {
       client.badFrames++;
-      if (client.badFrames >= MAX_BAD_FRAMES) {
-        this.options.log.warn('websocket closed after malformed frames', { frames: client.badFrames });
-        client.connection.close(1008, 'too many malformed messages');
-        this.drop(client);
-        return;
-      }
+      if (client.badFrames >= MAX_BAD_FRAMES) return this.expel(client, 'too many malformed messages');
       this.sendMessage(client, { type: 'error', message: parsed.error });
       return;
     }
     this.handle(client, parsed.value);
+  }
+
+  /**
+   * A ping is a frame like any other: within the rate it is answered (within the client's bound),
+   * past it the client is closed with 1008. ws's own automatic pong would answer every one and
+   * then, with 60 pongs unwritten, drop the connection without a close frame.
+   */
+  private answerPing(client: Client, data: Buffer): void {
+    if (!this.clients.has(client) || !this.withinRate(client)) return;
+    if (client.connection.isOpen() && client.connection.bufferedAmount <= MAX_BUFFERED_BYTES) client.connection.pong(data);
+  }
+
+  /** Counts one frame against the client's CLIENT_FRAME_RATE; past it, the client is closed. */
+  private withinRate(client: Client): boolean {
+    const taken = takeToken(client.frames, this.now(), CLIENT_FRAME_RATE);
+    client.frames = taken.bucket;
+    if (!taken.ok) this.expel(client, 'too many messages');
+    return taken.ok;
+  }
+
+  /** Closes a client that broke the rules with 1008 (policy violation); it is served nothing more. */
+  private expel(client: Client, reason: string): void {
+    if (!this.clients.has(client)) return;
+    this.options.log.warn('websocket closed', { reason, malformedFrames: client.badFrames });
+    client.connection.close(1008, reason);
+    this.drop(client);
   }
 
   private handle(client: Client, message: ClientMessage): void {

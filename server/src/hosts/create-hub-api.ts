@@ -4,7 +4,8 @@ import type { NatsConnection } from 'nats';
 import { HOST_NAME, buildHostSummaries, buildRpcSubject, containerDetailSchema, hostReplySchema, processDetailSchema, searchHosts } from '@proclens/shared';
 import type { HostRequest, HubStatus } from '@proclens/shared';
 import type { z } from 'zod';
-import { parsePidParam } from '../create-live-api.ts';
+import { DETAIL_RATE, parsePidParam } from '../create-live-api.ts';
+import { createRateLimit } from '../create-rate-limit.ts';
 import { parseRequestTarget } from '../parse-request-parts.ts';
 import { decodePayload } from './encode-payload.ts';
 import type { HostWatcher } from './watch-hosts.ts';
@@ -31,6 +32,8 @@ export function createHubApi(options: HubApiOptions): Router {
   const router = express.Router();
   const now = options.now ?? Date.now;
   const { watcher } = options;
+  // Each detail request becomes a request to an agent: limited per client as on a single host.
+  const limit = createRateLimit(DETAIL_RATE, 'detail requests');
 
   router.get('/hub', (_req, res) => void res.json(options.status()));
   router.get('/hosts', (_req, res) => void res.json(buildHostSummaries(watcher.list(), now())));
@@ -67,7 +70,7 @@ export function createHubApi(options: HubApiOptions): Router {
     if (name !== null) res.json(watcher.entry(name)?.snapshot?.containers ?? []);
   });
 
-  router.get('/hosts/:name/processes/:pid', async (req: Request, res: Response) => {
+  router.get('/hosts/:name/processes/:pid', limit, async (req: Request, res: Response) => {
     const name = hostOf(req, res);
     if (name === null) return;
     const raw = String(req.params.pid ?? '');
@@ -76,7 +79,7 @@ export function createHubApi(options: HubApiOptions): Router {
     await ask(res, name, { type: 'process', pid }, processDetailSchema);
   });
 
-  router.get('/hosts/:name/containers/:ref', async (req: Request, res: Response) => {
+  router.get('/hosts/:name/containers/:ref', limit, async (req: Request, res: Response) => {
     const name = hostOf(req, res);
     if (name === null) return;
     const ref = String(req.params.ref ?? '');
