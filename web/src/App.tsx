@@ -111,7 +111,7 @@ export function App() {
         search={model.search}
         searchRef={searchRef}
         connection={stream.connection}
-        replay={stream.session?.mode === 'replay'}
+        past={stream.session?.mode === 'replay' || shownAt !== null}
         following={audience ? { on: follow.following, follow: follow.follow } : null}
         presence={stream.presence}
         onJump={actions.jumpToMatch}

@@ -11,8 +11,8 @@ interface Props {
   search: SearchResult;
   searchRef: Ref<HTMLInputElement>;
   connection: StreamState['connection'];
-  /** A replay's connection is not "live". */
-  replay: boolean;
+  /** The page shows a moment that is not the present (a replay, or a live host scrubbed back): connected, not "live". */
+  past: boolean;
   /** An audience page: whether it follows the presenter, and the way back. */
   following: { on: boolean; follow: () => void } | null;
   /** A presenter with --share: how many audience pages there are, and how many follow. */
@@ -28,12 +28,12 @@ const VIEWS: Array<[TreeView, string, string]> = [
 
 const CONNECTION_TEXT: Record<StreamState['connection'], string> = { live: '● live', connecting: 'connecting…', reconnecting: 'reconnecting…' };
 
-function connectionText(connection: StreamState['connection'], replay: boolean): string {
-  return connection === 'live' && replay ? '● connected' : CONNECTION_TEXT[connection];
+function connectionText(connection: StreamState['connection'], past: boolean): string {
+  return connection === 'live' && past ? '● connected' : CONNECTION_TEXT[connection];
 }
 
 /** One row: the name, search, and the view's switches. */
-export function TopBar({ state, dispatch, search, searchRef, connection, replay, following, presence, onJump, onExport }: Props) {
+export function TopBar({ state, dispatch, search, searchRef, connection, past, following, presence, onJump, onExport }: Props) {
   return (
     <header className="topbar" data-testid="topbar">
       <h1>
@@ -116,7 +116,7 @@ export function TopBar({ state, dispatch, search, searchRef, connection, replay,
           </span>
         ) : null}
         <span className={`connection ${connection}`} data-testid="connection" data-state={connection}>
-          {connectionText(connection, replay)}
+          {connectionText(connection, past)}
         </span>
       </div>
     </header>
