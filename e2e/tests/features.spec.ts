@@ -77,6 +77,8 @@ test('the URL restores the selection, the container and the view', async ({ page
 test('the view exports as SVG and PNG for slides', async ({ page }) => {
   await page.goto(pageUrl());
   await expect(page.getByTestId('container-item').first()).toBeVisible();
+  // Export sits in a menu, so that the header keeps to one row.
+  await page.locator('summary', { hasText: 'Export' }).click();
   const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').click()]);
   const svgPath = path.join(ARTIFACTS, 'export.svg');
   await svgDownload.saveAs(svgPath);
@@ -122,7 +124,7 @@ test('workshop mode and the light theme are readable at 1280×720', async ({ pag
     .locator('[data-testid="tree-node"] text.label')
     .first()
     .evaluate((el) => getComputedStyle(el).fontSize);
-  expect(size).toBe('18px');
+  expect(parseFloat(size)).toBeGreaterThanOrEqual(18);
   await page.screenshot({ path: path.join(ARTIFACTS, 'workshop-light.png') });
   await page.keyboard.press('?');
   await expect(page.getByTestId('help')).toContainText('search');

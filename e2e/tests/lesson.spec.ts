@@ -113,7 +113,7 @@ test('5. pstree -c -p -A $(pgrep dockerd): the dockerd subtree, with threads as 
   const { dockerd, containerd, shim, init } = findChain(await fetchSnapshot(), 'db');
   await openDetail(page, dockerd.pid);
   await expect(page.getByTestId('detail-threads')).toContainText(new RegExp(`\\{dockerd\\}\\(\\d+\\)`));
-  await expect(page.getByTestId('detail-pane')).toContainText(`pstree -p ${dockerd.pid}`);
+  await expect(page.getByTestId('detail-pane')).toContainText(`pstree -pt ${dockerd.pid}`);
   // The subtree as drawn: each link of the chain is on screen.
   for (const p of [dockerd, containerd, shim, init]) await expect(node(page, p.pid)).toBeVisible();
   await shot(page, '5-pstree');

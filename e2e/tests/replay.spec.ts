@@ -7,6 +7,7 @@ import { snapshotSchema } from '@proclens/shared';
 import type { Snapshot } from '@proclens/shared';
 import { apiFetch, fetchSnapshot, findChain } from '../api.ts';
 import { DOCKER_HOST, LAB_DIR, docker, labUp, repoRoot, startServer } from '../lab.ts';
+import { expectHeaderOneRow } from '../stage.ts';
 import type { ServerProcess } from '../lab.ts';
 
 const ARTIFACTS = path.join(repoRoot, 'e2e/artifacts');
@@ -161,7 +162,8 @@ test('the audience follows the presenter, and its own clicks do not move the pre
   const snapshot = await until((s) => s.containers.some((c) => c.name === 'db' && c.pid !== null), server.url);
   const chain = findChain(snapshot, 'db');
   const redis = chain.init.pid;
-  const other = chain.containerd.pid;
+  // On screen in either view: the selected process's chain is what the camera frames.
+  const other = chain.shim.pid;
 
   const presenter = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
   const audience = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
@@ -206,6 +208,9 @@ test('the audience follows the presenter, and its own clicks do not move the pre
   // The target is 1 s; the bound is looser because a shared machine can stall any process.
   expect(selectionMs).toBeLessThan(3000);
   expect(viewMs).toBeLessThan(3000);
+  // The badge and the presence count fit the one-row header at 1280 px.
+  await expectHeaderOneRow(audience);
+  await expectHeaderOneRow(presenter);
   await audience.screenshot({ path: path.join(ARTIFACTS, 'follow-audience.png') });
   await presenter.screenshot({ path: path.join(ARTIFACTS, 'follow-presenter.png') });
 

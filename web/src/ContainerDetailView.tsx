@@ -1,6 +1,7 @@
 import { containerDetailSchema } from '@proclens/shared';
 import type { ContainerDetail, ContainerInfo, ProcessInfo } from '@proclens/shared';
 import { ShellCommand } from './ShellCommand.tsx';
+import { Tokens } from './Tokens.tsx';
 import { useApiBase } from './api-base.ts';
 import { formatEngine, formatPod, formatSource, formatTopCommand } from './container-source.ts';
 import { formatStart } from './format.ts';
@@ -71,7 +72,9 @@ export function ContainerDetailView({
                 </button>
               </td>
               <td>{byPid.get(pid)?.ppid ?? '?'}</td>
-              <td className="mono">{byPid.get(pid)?.argv.join(' ') || byPid.get(pid)?.name}</td>
+              <td className="mono">
+                <Tokens text={byPid.get(pid)?.argv.join(' ') || (byPid.get(pid)?.name ?? '')} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -86,7 +89,7 @@ function InspectFacts({ d }: { d: ContainerDetail }) {
   return (
     <>
       <dt>Command</dt>
-      <dd className="mono">{d.command.join(' ') || '—'}</dd>
+      <dd className="mono">{d.command.length ? <Tokens text={d.command.join(' ')} /> : '—'}</dd>
       <dt>Started</dt>
       <dd>{d.startedAt ? formatStart(d.startedAt) : d.container.engine === 'containerd' ? 'not recorded by containerd' : 'never'}</dd>
       {d.restartCount > 0 ? (
@@ -114,13 +117,17 @@ function InspectFacts({ d }: { d: ContainerDetail }) {
       {d.ports.length ? (
         <>
           <dt>Ports</dt>
-          <dd>{d.ports.map((p) => `${p.hostIp || '0.0.0.0'}:${p.hostPort} → ${p.container}`).join(', ')}</dd>
+          <dd>
+            <Tokens text={d.ports.map((p) => `${p.hostIp || '0.0.0.0'}:${p.hostPort}→${p.container}`).join(', ')} />
+          </dd>
         </>
       ) : null}
       {d.mounts.length ? (
         <>
           <dt>Mounts</dt>
-          <dd>{d.mounts.map((m) => `${m.source} → ${m.destination}${m.readWrite ? '' : ' (ro)'}`).join(', ')}</dd>
+          <dd>
+            <Tokens text={d.mounts.map((m) => `${m.source} → ${m.destination}${m.readWrite ? '' : ' (ro)'}`).join(', ')} />
+          </dd>
         </>
       ) : null}
     </>

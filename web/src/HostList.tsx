@@ -3,7 +3,7 @@ import type { HostMatch, HostSummary } from '@proclens/shared';
 import { buildHostHref, formatAgo } from './hub-route.ts';
 import { useHostSearch, useHosts, useHubStatus } from './use-hosts.ts';
 import { useKeyboardShortcuts } from './use-keyboard-shortcuts.ts';
-import { usePreferences } from './use-preferences.ts';
+import { useRememberedLook } from './use-view-state.ts';
 
 /** A host's state in words: `live · seen just now`, `stale · last seen 3 min ago`. */
 export function HostState({ host }: { host: Pick<HostSummary, 'state' | 'ageMs'> }) {
@@ -17,7 +17,7 @@ export function HostState({ host }: { host: Pick<HostSummary, 'state' | 'ageMs'>
 
 /** The hub's home page: every host with its state and counts, and a search across all of them. */
 export function HostList() {
-  usePreferences();
+  useRememberedLook();
   const hosts = useHosts();
   const status = useHubStatus();
   const [query, setQuery] = useState('');

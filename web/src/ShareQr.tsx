@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { encode } from 'uqr';
 
 /** The dark modules of a QR code as one SVG path, one unit per module. Pure. */
@@ -9,9 +9,14 @@ export function buildQrPath(text: string): { size: number; path: string } {
   return { size: qr.size, path };
 }
 
-/** On the presenter's screen with --share: the audience address as a QR code, to scan from the room. */
-export function ShareQr({ url }: { url: string }) {
-  const [open, setOpen] = useState(true);
+/** The room the open QR code takes at the bottom right of the tree area (its box and margin, CSS px): the camera frames beside it. */
+export const SHARE_QR_RESERVE = 190;
+
+/**
+ * On the presenter's screen with --share: the audience address as a QR code, to scan from the
+ * room. Open by default; the camera keeps the framed chain clear of it while it is open.
+ */
+export function ShareQr({ url, open, setOpen }: { url: string; open: boolean; setOpen: (open: boolean) => void }) {
   const qr = useMemo(() => buildQrPath(url), [url]);
   if (!open) {
     return (

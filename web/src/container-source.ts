@@ -1,6 +1,11 @@
 import type { ContainerInfo } from '@proclens/shared';
 
 const ENGINE_NAMES: Record<ContainerInfo['engine'], string> = { docker: 'Docker', podman: 'Podman', containerd: 'containerd' };
+
+/** `Docker`, `Podman`, `containerd`. */
+export function engineName(kind: ContainerInfo['engine']): string {
+  return ENGINE_NAMES[kind];
+}
 const API_NAMES: Record<ContainerInfo['engine'], string> = {
   docker: "Docker's API",
   podman: "Podman's Docker-compatible API",

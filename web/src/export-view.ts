@@ -28,7 +28,7 @@ function treeCss(): string {
 export function buildSvgExport(svg: SVGSVGElement, layout: TreeLayout): { text: string; width: number; height: number } {
   const clone = svg.cloneNode(true) as SVGSVGElement;
   const { minX, maxX, minY, maxY } = layout.bounds;
-  const width = Math.ceil(maxX - minX + layout.lastColumnWidth + 2 * MARGIN);
+  const width = Math.ceil(maxX - minX + 2 * MARGIN);
   const height = Math.ceil(maxY - minY + 2 * MARGIN);
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   clone.setAttribute('width', String(width));

@@ -1,42 +1,48 @@
-import { hierarchy, tree } from 'd3-hierarchy';
-import type { ContainerInfo, ProcessInfo, TreeNode } from '@proclens/shared';
+import type { ProcessInfo, TreeNode } from '@proclens/shared';
 import { buildNodeLabel, measureNodeLabel } from './node-label.ts';
 import type { NodeLabel } from './node-label.ts';
+import { ItemBuilder } from './layout-items.ts';
+import type { Item } from './layout-items.ts';
+import type { LayoutMode, LayoutOptions } from './layout-options.ts';
+import { rollupOf } from './rollup.ts';
+import { wideGap } from './measure-wide-chain.ts';
 
-/** Vertical distance between sibling rows, in px. */
-export const ROW_HEIGHT = 26;
-/** Columns are as wide as their widest label, within these bounds. */
-const MIN_COLUMN = 110;
-const MAX_COLUMN = 480;
-const COLUMN_GAP = 36;
-/** Like `pstree`, this many identical leaf siblings or more are drawn as one `4*[sleep]` node. */
-export const COMPACT_MIN = 2;
+export { COMPACT_MIN, GROUP_INLINE_MAX } from './layout-options.ts';
+export { groupKey } from './layout-items.ts';
+export type { LayoutMode, LayoutOptions } from './layout-options.ts';
 
-/** Totals over a subtree, shown where it is folded away. */
-export interface Rollup {
-  processes: number;
-  cpu: number;
-  rssKiB: number;
-}
+/** Label widths are rounded up to this, so a thread count going from 9 to 10 moves nothing. */
+const WIDTH_STEP = 8;
+
+import type { Rollup } from './rollup.ts';
 
 export interface LaidOutNode {
-  /** `pid` for a process node, `g:<parent>:<name>` for a compacted group. */
+  /** `pid` for a process node, `g:<parent>:<container>:<name>` for a compacted group, `others` for the Docker focus's fold. */
   key: string;
-  /** The process drawn, or a group's first member. */
+  kind: 'process' | 'group' | 'others';
+  /** The process drawn, a group's first member, or the first process the `others` node stands for. */
   process: ProcessInfo;
-  /** For a compacted group: every member's pid. */
+  /** For a compacted group: the pids it draws. */
   group: number[] | null;
+  /** For the `others` node: how many processes it stands for. */
+  count: number;
   label: NodeLabel;
-  /** Approximate drawn width of the label: links to children start after it. */
+  /** Drawn width of the label (its widest line), from the circle's centre. */
   labelWidth: number;
+  /** 2 when the label is wrapped: what is said about the process goes on a second line. */
+  lines: 1 | 2;
   x: number;
   y: number;
+  /** Levels below the tree's roots. */
+  depth: number;
   /** Totals of what a folded node hides, or of a group's members; null when nothing is hidden. */
   hidden: Rollup | null;
   childCount: number;
   /** The link to its parent is a runtime (logical) link, not the kernel's. */
   logical: boolean;
   parentPid: number | null;
+  /** It has exited and is drawn fading out. */
+  departing: boolean;
 }
 
 export interface LaidOutLink {
@@ -48,118 +54,119 @@ export interface LaidOutLink {
 export interface TreeLayout {
   nodes: LaidOutNode[];
   links: LaidOutLink[];
+  /** Everything drawn, labels included. */
   bounds: { minX: number; maxX: number; minY: number; maxY: number };
-  /** Width of the last column, for fitting the view. */
-  lastColumnWidth: number;
-}
-
-export interface LayoutOptions {
-  containers: ReadonlyMap<string, ContainerInfo>;
-  /** Folded processes: their subtrees are hidden. */
-  collapsed: ReadonlySet<number>;
-  /** Group keys the user opened, and pids that must stay visible (selection, highlight, search). */
-  expandedGroups: ReadonlySet<string>;
-  keepVisible: ReadonlySet<number>;
-  /** Glyph width multiplier (workshop mode draws larger type). */
-  textScale: number;
-}
-
-type Item = { node: TreeNode; group: TreeNode[] | null; children: Item[] } | { node: null; group: null; children: Item[] };
-
-export function rollupOf(nodes: readonly TreeNode[]): Rollup {
-  const total: Rollup = { processes: 0, cpu: 0, rssKiB: 0 };
-  const walk = (n: TreeNode): void => {
-    total.processes++;
-    total.cpu += n.process.cpu;
-    total.rssKiB += n.process.rssKiB;
-    n.children.forEach(walk);
-  };
-  nodes.forEach(walk);
-  return total;
-}
-
-export function groupKey(parentPid: number, name: string, containerId: string | null): string {
-  return `g:${parentPid}:${containerId ?? ''}:${name}`;
-}
-
-/** Children, with identical leaves folded into groups as `pstree` does. */
-function childItems(parent: TreeNode, options: LayoutOptions): Item[] {
-  const items: Item[] = [];
-  const leaves = new Map<string, TreeNode[]>();
-  for (const child of parent.children) {
-    if (child.children.length > 0) {
-      items.push(toItem(child, options));
-      continue;
-    }
-    const key = groupKey(parent.process?.pid ?? 0, child.process.name, child.process.containerId);
-    leaves.set(key, [...(leaves.get(key) ?? []), child]);
-  }
-  for (const [key, members] of leaves) {
-    const open = members.length < COMPACT_MIN || options.expandedGroups.has(key) || members.some((m) => options.keepVisible.has(m.process.pid));
-    if (open) items.push(...members.map((m) => toItem(m, options)));
-    else items.push({ node: members[0] as TreeNode, group: members, children: [] });
-  }
-  return items.sort((a, b) => (a.node?.process.pid ?? 0) - (b.node?.process.pid ?? 0));
-}
-
-function toItem(node: TreeNode, options: LayoutOptions): Item {
-  return { node, group: null, children: options.collapsed.has(node.process.pid) ? [] : childItems(node, options) };
+  /** Every member of every compacted group, by group key (members drawn on their own included). */
+  groups: ReadonlyMap<string, number[]>;
+  /** The node that draws each pid (a process's own, or its group's). */
+  byPid: ReadonlyMap<number, LaidOutNode>;
+  mode: LayoutMode;
+  rowHeight: number;
 }
 
 /**
- * Lays out the forest left to right with d3's tidy tree: folded nodes hide their subtrees,
- * identical leaf siblings are compacted, and each column is as wide as its widest label. Pure.
+ * Lays out the forest, pure: folded nodes hide their subtrees, identical leaf siblings are
+ * compacted (big groups never open in place), the Docker focus folds the rest into one node, and
+ * the framed chain comes first among its siblings so that it reads as one run. Positions depend
+ * only on a node's ancestors and the rows above it, never on unrelated columns.
  */
 export function layoutTree(roots: readonly TreeNode[], options: LayoutOptions): TreeLayout {
-  // A virtual root joins the forest (pid 1, kthreadd, and any orphans) into one tree.
-  const virtualRoot: TreeNode = { process: null as unknown as ProcessInfo, children: [...roots], logical: false };
-  const root = hierarchy<Item>({ node: null, group: null, children: childItems(virtualRoot, options) }, (d) => d.children);
-  tree<Item>().nodeSize([ROW_HEIGHT, 1])(root);
-
-  const drafts = new Map<Item, Omit<LaidOutNode, 'x' | 'y' | 'parentPid' | 'labelWidth'> & { depth: number; width: number }>();
-  const widths: number[] = [];
-  root.each((d) => {
-    const { node, group } = d.data;
-    if (!node) return;
-    const folded = options.collapsed.has(node.process.pid) && node.children.length > 0;
-    const hidden = group ? rollupOf(group) : folded ? rollupOf(node.children) : null;
-    const label = buildNodeLabel(node.process, options.containers, node.logical, group?.length ?? null);
-    const width = measureNodeLabel(label, hidden) * options.textScale;
-    drafts.set(d.data, {
-      key: group ? groupKey(d.parent?.data.node?.process.pid ?? 0, node.process.name, node.process.containerId) : String(node.process.pid),
-      process: node.process,
-      group: group ? group.map((g) => g.process.pid) : null,
-      label,
-      hidden,
-      childCount: group ? 0 : node.children.length,
-      logical: node.logical,
-      depth: d.depth,
-      width,
-    });
-    widths[d.depth - 1] = Math.max(widths[d.depth - 1] ?? 0, Math.min(MAX_COLUMN, Math.max(MIN_COLUMN, width + COLUMN_GAP)));
-  });
-  const columnX = [0];
-  for (const w of widths) columnX.push((columnX[columnX.length - 1] ?? 0) + w);
-
+  const builder = new ItemBuilder(roots, options);
+  const top = builder.children(0, roots).items;
+  if (builder.othersCount > 0 && builder.othersFirst) {
+    const others: Item = { kind: 'others', count: builder.othersCount, process: builder.othersFirst };
+    const host = top[0];
+    // Under init when init is drawn: "init → … +N other processes".
+    if (host?.kind === 'process') host.children.push(others);
+    else top.push(others);
+  }
+  const { rowHeight, mode } = options;
+  const gap = wideGap(rowHeight);
+  const indent = Math.round(rowHeight * 0.9);
   const nodes: LaidOutNode[] = [];
-  const byItem = new Map<Item, LaidOutNode>();
   const links: LaidOutLink[] = [];
-  const bounds = { minX: Infinity, maxX: -Infinity, minY: Infinity, maxY: -Infinity };
-  root.each((d) => {
-    const draft = drafts.get(d.data);
-    if (!draft) return;
-    const { depth, width, ...rest } = draft;
-    const parent = d.parent ? byItem.get(d.parent.data) : undefined;
-    // d3 lays trees out top-down: swap axes for a left-to-right tree.
-    const laid: LaidOutNode = { ...rest, labelWidth: width, x: columnX[depth - 1] ?? 0, y: d.x ?? 0, parentPid: parent?.process.pid ?? null };
-    byItem.set(d.data, laid);
+  const byPid = new Map<number, LaidOutNode>();
+  let cursor = 0;
+
+  const build = (item: Item, x: number, parent: LaidOutNode | null): LaidOutNode => {
+    const laid = buildNode(item, x, parent, options);
+    laid.depth = parent ? parent.depth + 1 : 0;
     nodes.push(laid);
-    bounds.minX = Math.min(bounds.minX, laid.x);
-    bounds.maxX = Math.max(bounds.maxX, laid.x);
-    bounds.minY = Math.min(bounds.minY, laid.y);
-    bounds.maxY = Math.max(bounds.maxY, laid.y);
+    if (laid.group) for (const pid of laid.group) byPid.set(pid, laid);
+    else if (laid.kind === 'process') byPid.set(laid.process.pid, laid);
     if (parent) links.push({ source: parent, target: laid, logical: laid.logical });
-  });
+    return laid;
+  };
+  const placeWide = (item: Item, x: number, parent: LaidOutNode | null): LaidOutNode => {
+    const laid = build(item, x, parent);
+    const children = item.kind === 'process' ? item.children : [];
+    if (children.length === 0) {
+      laid.y = cursor + rowHeight / 2;
+      cursor += rowHeight;
+    }
+    const childX = x + laid.labelWidth + gap;
+    children.forEach((child, i) => {
+      const placed = placeWide(child, childX, laid);
+      if (i === 0) laid.y = placed.y;
+    });
+    return laid;
+  };
+  const placeStacked = (item: Item, x: number, parent: LaidOutNode | null): LaidOutNode => {
+    const laid = build(item, x, parent);
+    laid.y = cursor + rowHeight / 2;
+    cursor += rowHeight * laid.lines;
+    if (item.kind === 'process') for (const child of item.children) placeStacked(child, x + indent, laid);
+    return laid;
+  };
+  for (const item of top) (mode === 'wide' ? placeWide : placeStacked)(item, 0, null);
+
+  const bounds = { minX: Infinity, maxX: -Infinity, minY: Infinity, maxY: -Infinity };
+  for (const n of nodes) {
+    bounds.minX = Math.min(bounds.minX, n.x - rowHeight / 2);
+    bounds.maxX = Math.max(bounds.maxX, n.x + n.labelWidth);
+    bounds.minY = Math.min(bounds.minY, n.y - rowHeight / 2);
+    bounds.maxY = Math.max(bounds.maxY, n.y + rowHeight * (n.lines - 0.5));
+  }
   if (nodes.length === 0) Object.assign(bounds, { minX: 0, maxX: 0, minY: 0, maxY: 0 });
-  return { nodes, links, bounds, lastColumnWidth: widths[widths.length - 1] ?? 0 };
+  return { nodes, links, bounds, groups: builder.groups, byPid, mode, rowHeight };
+}
+
+function buildNode(item: Item, x: number, parent: LaidOutNode | null, options: LayoutOptions): LaidOutNode {
+  const parentPid = parent?.process.pid ?? null;
+  if (item.kind === 'others') {
+    const label: NodeLabel = { name: `+${item.count} other processes`, pid: '', threads: null, tag: null, kernelNote: null, namespaces: null, exit: null };
+    const width = measureNodeLabel(label, null, options.measure).oneLine;
+    const common = { x, y: 0, depth: 0, hidden: null, childCount: 0, logical: false, parentPid, departing: false, lines: 1 as const };
+    return { ...common, key: 'others', kind: 'others', process: item.process, group: null, count: item.count, label, labelWidth: roundUp(width) };
+  }
+  const node = item.node;
+  const departing = options.departing.has(node.process.pid);
+  const group = item.kind === 'group' ? item.members : null;
+  const folded = item.kind === 'process' && item.hiddenChildren.length > 0;
+  const hidden = group ? rollupOf(group) : folded ? rollupOf(item.hiddenChildren) : null;
+  const label = buildNodeLabel(node.process, options.containers, node.logical, group?.length ?? null, departing);
+  const size = measureNodeLabel(label, hidden, options.measure);
+  const wrap = options.mode === 'stacked' && options.wrapAt !== null && size.second > 0 && size.oneLine > options.wrapAt;
+  return {
+    key: item.kind === 'group' ? item.key : String(node.process.pid),
+    kind: item.kind,
+    process: node.process,
+    group: group ? group.map((g) => g.process.pid) : null,
+    count: group ? group.length : 1,
+    label,
+    labelWidth: roundUp(wrap ? Math.max(size.first, size.second) : size.oneLine),
+    lines: wrap ? 2 : 1,
+    x,
+    y: 0,
+    depth: 0,
+    hidden,
+    childCount: item.kind === 'process' ? item.keptChildren : 0,
+    logical: node.logical,
+    parentPid,
+    departing,
+  };
+}
+
+function roundUp(width: number): number {
+  return Math.ceil(width / WIDTH_STEP) * WIDTH_STEP;
 }

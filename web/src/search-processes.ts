@@ -2,10 +2,14 @@ import type { ContainerInfo, ProcessInfo } from '@proclens/shared';
 
 export type SearchResult = { pids: number[]; error: string | null };
 
+/** How well a process matches, best first: its container's name, its exact name, part of its name, its command line. */
+const RANK = { containerExact: 0, containerPart: 1, nameExact: 2, namePart: 3, commandLine: 4 } as const;
+
 /**
- * pgrep-like search. A number matches that pid; `/regex/` matches name or command line; any
- * other text matches, ignoring case, the name, the command line, or the container's name.
- * Kernel threads match only when shown. Pure.
+ * pgrep-like search, best matches first. A number matches that pid; `/regex/` matches name or
+ * command line; any other text matches, ignoring case, the container's name, the name, or the
+ * command line, ranked in that order (so `db` finds the container db before every process whose
+ * command line happens to contain "db"). Kernel threads match only when shown. Pure.
  */
 export function searchProcesses(
   processes: readonly ProcessInfo[],
@@ -17,24 +21,33 @@ export function searchProcesses(
   if (q === '') return { pids: [], error: null };
   const pool = processes.filter((p) => includeKernelThreads || !p.kernelThread);
   if (/^\d+$/.test(q)) return { pids: pool.filter((p) => p.pid === Number(q)).map((p) => p.pid), error: null };
-  let test: (text: string) => boolean;
+  let rank: (p: ProcessInfo) => number | null;
   const regex = /^\/(.+)\/([i]*)$/.exec(q);
   if (regex) {
+    let re: RegExp;
     try {
-      const re = new RegExp(regex[1] ?? '', regex[2]);
-      test = (text) => re.test(text);
+      re = new RegExp(regex[1] ?? '', regex[2]);
     } catch (err) {
       return { pids: [], error: err instanceof Error ? err.message : 'bad pattern' };
     }
+    rank = (p) => (re.test(p.name) ? RANK.nameExact : re.test(p.argv.join(' ')) ? RANK.commandLine : null);
   } else {
     const needle = q.toLowerCase();
-    test = (text) => text.toLowerCase().includes(needle);
+    rank = (p) => {
+      const container = p.containerId ? containers.get(p.containerId)?.name.toLowerCase() : undefined;
+      const name = p.name.toLowerCase();
+      if (container === needle) return RANK.containerExact;
+      if (container?.includes(needle)) return RANK.containerPart;
+      if (name === needle) return RANK.nameExact;
+      if (name.includes(needle)) return RANK.namePart;
+      return p.argv.join(' ').toLowerCase().includes(needle) ? RANK.commandLine : null;
+    };
   }
-  const pids = pool
-    .filter((p) => {
-      const container = p.containerId ? containers.get(p.containerId)?.name : undefined;
-      return test(p.name) || test(p.argv.join(' ')) || (container !== undefined && !regex && test(container));
-    })
-    .map((p) => p.pid);
-  return { pids, error: null };
+  const ranked: Array<[number, number]> = [];
+  for (const p of pool) {
+    const r = rank(p);
+    if (r !== null) ranked.push([r, p.pid]);
+  }
+  ranked.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return { pids: ranked.map(([, pid]) => pid), error: null };
 }

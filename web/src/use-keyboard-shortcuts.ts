@@ -32,5 +32,8 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['v', 'switch runtime / kernel view'],
   ['t', 'show or hide kernel threads'],
   ['w', 'workshop mode (large type)'],
+  ['d', 'Docker focus: only containers and the runtime'],
+  ['l', 'the guided lesson'],
+  ['←  →', 'lesson: previous / next step'],
   ['?', 'this help'],
 ];

@@ -35,7 +35,7 @@ export function useSnapshotStream(): Stream {
       socket.onmessage = (event: MessageEvent<unknown>) => {
         if (typeof event.data !== 'string') return;
         const parsed = parseServerMessage(event.data);
-        if (parsed.ok) dispatch({ kind: 'message', message: parsed.value, receivedAt: performance.now() });
+        if (parsed.ok) dispatch({ kind: 'message', message: parsed.value, at: Date.now(), receivedAt: performance.now() });
         else console.warn('proclens: dropped an invalid server message:', parsed.error);
       };
       socket.onclose = () => {
