@@ -14,6 +14,8 @@ import type { SessionInfo } from './stream-clients.ts';
 
 /** How long a closed client may take to read its close frame before its connection goes. */
 const CLOSE_GRACE_MS = 2000;
+/** How long clients have to answer the close frame when the server shuts down. */
+const SHUTDOWN_GRACE_MS = 300;
 
 export interface StreamOptions {
   access: Access;
@@ -74,9 +76,10 @@ export function attachSnapshotStream(server: Server, options: StreamOptions): ()
         isOpen: () => ws.readyState === ws.OPEN,
         close: (code, reason) => {
           ws.close(code, reason);
-          // What a closed client sends is no longer read: a flood would otherwise go on costing
-          // CPU through the close handshake. It has a moment to read the close frame.
-          ws.pause();
+          // An expelled client's frames are no longer read: a flood would otherwise go on costing
+          // CPU through the close handshake. It has a moment to read the close frame. Any other
+          // close (1001 at shutdown) reads the client's answer, which ends the connection at once.
+          if (code === 1008) ws.pause();
           setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
         },
         ping: () => ws.ping(),
@@ -100,6 +103,11 @@ export function attachSnapshotStream(server: Server, options: StreamOptions): ()
     for (const clients of groups.values()) clients.close();
     groups.clear();
     wss.close();
+    // Shutting down: a client that has not answered its close frame soon is cut off, so the
+    // process ends well within its deadline (main.ts) and exits 0.
+    setTimeout(() => {
+      for (const ws of wss.clients) ws.terminate();
+    }, SHUTDOWN_GRACE_MS).unref();
   };
 }
 
