@@ -65,9 +65,7 @@ const OWN_TEST: Record<string, string> = {
 };
 
 /** Options whose feature another helper is building; their check comes with the feature. */
-const PENDING: Record<string, string> = {
-  'podman-host': 'Podman support (runtimes work) is not in this build yet',
-};
+const PENDING: Record<string, string> = {};
 
 test.afterEach(async () => {
   await stopAll();
@@ -302,6 +300,20 @@ const CHECKS: Record<string, Check> = {
         return s.host.engines.find((e) => e.kind === 'docker')?.state === 'connected' && s.containers.some((c) => c.name === 'db') ? s : undefined;
       });
       expect(snapshot.host.engines.find((e) => e.kind === 'docker')?.endpoint).toBe(value);
+    },
+  },
+  'podman-host': {
+    // Where the command looks for Podman: a socket nobody serves, so the engine's line names this
+    // endpoint and says why it is unreachable. runtime-podman.spec.ts reaches a real Podman service
+    // through CONTAINER_HOST, the variable this also checks.
+    value: () => `unix://${path.join(makeTempDir('proclens-podman-'), 'podman.sock')}`,
+    async verify({ url, value }) {
+      const podman = await waitFor('the Podman engine tried', async () => {
+        const engine = (await snapshotOf(url)).host.engines.find((e) => e.kind === 'podman');
+        return engine?.state === 'disconnected' ? engine : undefined;
+      });
+      expect(podman.endpoint).toBe(value);
+      expect(podman.error).toMatch(/ENOENT/);
     },
   },
   'proc-root': {
