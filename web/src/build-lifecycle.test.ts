@@ -32,6 +32,15 @@ describe('buildLifecycle', () => {
     expect(buildLifecycle([started], [], {}, containers, byPid, 8000).started.has(DB)).toBe(true);
   });
 
+  it('buildLifecycle does not announce a container whose start is long before its process came on screen (a seek)', () => {
+    // The playhead jumped ten minutes past db's start: its process is on screen now, its start is history.
+    const history = { ...started, seenAt: 0 };
+    const appeared = { [DB]: { pid: 21, at: 600_000 } };
+    expect(buildLifecycle([history], [], appeared, containers, byPid, 600_500).toasts).toEqual([]);
+    // A seek to the start itself: the start is now, and it is announced.
+    expect(buildLifecycle([{ ...started, seenAt: 600_000 }], [], appeared, containers, byPid, 600_500).toasts).toHaveLength(1);
+  });
+
   it('buildLifecycle keeps a removed container fading for FADE_MS, and says when nothing changes with time', () => {
     const gone = [{ item: db, at: 1000 }];
     const none = new Map();

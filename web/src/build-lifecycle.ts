@@ -46,7 +46,10 @@ export function buildLifecycle(
     if (!e.started || e.containerId === null) continue;
     const seen = e.seenAt ?? 0;
     const shown = appeared[e.containerId]?.at;
-    const from = shown !== undefined && shown >= seen - APPEAR_SLACK_MS ? Math.max(seen, shown) : seen;
+    // Its process on screen counts only near the event: after a seek, a container whose start is
+    // long past appears at once and must not be announced as new.
+    const near = shown !== undefined && shown >= seen - APPEAR_SLACK_MS && shown - seen < WAIT_FOR_PROCESS_MS;
+    const from = near ? Math.max(seen, shown) : seen;
     if (now - from < PULSE_MS || (shown === undefined && now - seen < WAIT_FOR_PROCESS_MS)) started.add(e.containerId);
   }
   const toasts: Toast[] = [];

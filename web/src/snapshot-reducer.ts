@@ -115,7 +115,12 @@ function reduceMessage(state: StreamState, message: ServerMessage, at: number, r
     case 'timeline': {
       // The server's history up to the playhead: after a jump, what the page saw before is not the
       // past any more, and what the jump removed did not leave (nothing fades).
-      const events = state.snapshot ? annotateEvents(message.events, state.snapshot) : [];
+      // Each event is placed on this page's clock as far before now as it was before the playhead:
+      // a seek to a container's start pulses it, a seek to an hour later does not.
+      const playhead = state.playback?.state.at;
+      const events = (state.snapshot ? annotateEvents(message.events, state.snapshot) : []).map((e) =>
+        playhead === undefined ? e : { ...e, seenAt: at - Math.max(0, playhead - e.at) },
+      );
       return {
         ...state,
         containerEvents: events.filter((e) => isContainerEvent(e)).slice(0, CONTAINER_EVENTS),
