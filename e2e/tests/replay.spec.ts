@@ -128,7 +128,7 @@ test('the live server scrubs back to when a container ran, and "live" returns', 
   const server = await serve({ DOCKER_HOST }, []);
   await until((s) => s.containers.some((c) => c.name === 'db'), server.url);
   await docker('run', '-d', '--name=scrub-box', '--network=none', 'lab/busybox', 'sleep', '1000');
-  const running = await until((s) => s.containers.some((c) => c.name === 'scrub-box' && c.pids.length > 0), server.url);
+  const running = await until((s) => s.containers.some((c) => c.name === 'scrub-box' && c.state === 'running' && c.pids.length > 0), server.url);
   await docker('rm', '-f', 'scrub-box');
   await until((s) => !s.containers.some((c) => c.name === 'scrub-box'), server.url);
 
