@@ -243,3 +243,38 @@ test('the demo recording replays with no engine: db starts, is exec’d into, st
   await expect(containerItem(page, 'web')).toContainText('running');
   await page.screenshot({ path: path.join(ARTIFACTS, 'demo-replay.png') });
 });
+
+test('the guided lesson walks the demo recording: each step names db and shows its answer from the recorded rows', async ({ page }) => {
+  const replay = await serve(NO_ENGINE, ['--replay', DEMO, '--proc-root', emptyProc]);
+  await page.goto(replay.url);
+  await page.getByTestId('player-slider').focus();
+  await page.keyboard.press('End');
+  await expect(containerItem(page, 'db')).toContainText('running');
+  const { shim, init } = findChain(await fetchSnapshot(replay.url), 'db');
+
+  const lesson = page.getByTestId('lesson');
+  const command = lesson.locator('.shell code');
+  // The header's button: the keys belong to the slider while it has the focus.
+  await page.getByRole('button', { name: 'Lesson', exact: true }).click();
+  await expect(lesson).toHaveAttribute('data-step', '1');
+  await expect(command).toHaveText('$ docker run -d --name=db redis:alpine');
+  await expect(containerItem(page, 'db')).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('ArrowRight');
+  await expect(command).toHaveText('$ ps aux | grep redis-server');
+  await expect(page.getByTestId('detail-host-pid')).toHaveText(String(init.pid));
+  // The process is shown as recorded: what only /proc can tell is marked live-only.
+  await expect(page.getByTestId('detail-recorded')).toBeVisible();
+  await page.keyboard.press('ArrowRight');
+  await expect(command).toHaveText('$ docker top db');
+  await expect(page.getByTestId('container-top')).toContainText(String(init.pid));
+  await page.keyboard.press('ArrowRight');
+  await expect(command).toHaveText(`$ ps -o pid,ppid,args -p ${shim.pid}`);
+  await expect(page.getByTestId('detail-host-pid')).toHaveText(String(shim.pid));
+  for (const step of ['5', '6', '7', '8']) {
+    await page.keyboard.press('ArrowRight');
+    await expect(lesson).toHaveAttribute('data-step', step);
+    await expect(command).not.toBeEmpty();
+  }
+  await expect(command).toHaveText('$ docker exec -it db env');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'lesson-replay-8.png') });
+});

@@ -26,12 +26,19 @@ export function ContainerDetailView({
   const { api } = useApiBase();
   const url = container.source === 'api' ? `${api}/containers/${encodeURIComponent(container.id)}` : null;
   const state = useJson(url, containerDetailSchema, REFRESH_MS);
-  if (state.kind === 'error') return <p className="notice">{state.message}</p>;
-  if (url !== null && state.kind !== 'ok') return null;
+  // What the stream carries (engine, source, processes) is shown whatever the engine answers: a
+  // recording has no inspect to give (404), and the lesson's `docker top` step needs the table.
+  if (url !== null && state.kind === 'loading') return null;
   const pod = formatPod(container);
   const top = formatTopCommand(container);
   return (
     <div className="container-detail" data-testid="container-detail">
+      {state.kind === 'error' ? <p className="notice">{state.message}</p> : null}
+      {state.kind === 'gone' ? (
+        <p className="muted" data-testid="inspect-live-only">
+          What the engine says of it (inspect) is live-only.
+        </p>
+      ) : null}
       <dl className="facts compact">
         <dt>Engine</dt>
         <dd className="prose" data-testid="container-source">
