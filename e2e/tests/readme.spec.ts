@@ -65,7 +65,6 @@ const OWN_TEST: Record<string, string> = {
 };
 
 /** Options whose feature another helper is building; their check comes with the feature. */
-const PENDING: Record<string, string> = {};
 
 test.afterEach(async () => {
   await stopAll();
@@ -416,12 +415,6 @@ for (const option of OPTIONS) {
         ? `npm start -- --${option.flag}${option.value ? ` ${option.value}` : ''} takes effect`
         : `${option.env}=… npm start takes effect (--${option.flag})`;
     if (option.flag in OWN_TEST) continue;
-    if (option.flag in PENDING) {
-      test.fixme(title, () => {
-        throw new Error(PENDING[option.flag]);
-      });
-      continue;
-    }
     test(title, async ({ page }) => {
       test.setTimeout(90_000);
       const check = CHECKS[option.flag];
