@@ -37,6 +37,9 @@ describe('buildLifecycle', () => {
     const history = { ...started, seenAt: 0 };
     const appeared = { [DB]: { pid: 21, at: 600_000 } };
     expect(buildLifecycle([history], [], appeared, containers, byPid, 600_500).toasts).toEqual([]);
+    // A seek to 8 s after a start: history, announced for PULSE_MS from its own moment only.
+    const recent = { ...started, seenAt: 600_000 - 8000, history: true };
+    expect(buildLifecycle([recent], [], appeared, containers, byPid, 600_500).toasts).toEqual([]);
     // A seek to the start itself: the start is now, and it is announced.
     expect(buildLifecycle([{ ...started, seenAt: 600_000 }], [], appeared, containers, byPid, 600_500).toasts).toHaveLength(1);
   });

@@ -48,9 +48,9 @@ export function buildLifecycle(
     const shown = appeared[e.containerId]?.at;
     // Its process on screen counts only near the event: after a seek, a container whose start is
     // long past appears at once and must not be announced as new.
-    const near = shown !== undefined && shown >= seen - APPEAR_SLACK_MS && shown - seen < WAIT_FOR_PROCESS_MS;
+    const near = !e.history && shown !== undefined && shown >= seen - APPEAR_SLACK_MS && shown - seen < WAIT_FOR_PROCESS_MS;
     const from = near ? Math.max(seen, shown) : seen;
-    if (now - from < PULSE_MS || (shown === undefined && now - seen < WAIT_FOR_PROCESS_MS)) started.add(e.containerId);
+    if (now - from < PULSE_MS || (!e.history && shown === undefined && now - seen < WAIT_FOR_PROCESS_MS)) started.add(e.containerId);
   }
   const toasts: Toast[] = [];
   for (const id of started) {

@@ -11,8 +11,10 @@ export interface TimelineEvent extends RecordedEvent {
   runtime: boolean;
   /** A container that has just started running (for the toast and the pulse). */
   started?: boolean;
-  /** When this page learnt of it (its own clock, ms); `at` is the server's. Absent for history the server sent. */
+  /** When this page learnt of it (its own clock, ms); `at` is the server's. For history the server sent, placed by its distance from the playhead. */
   seenAt?: number;
+  /** From the server's history (after a seek): its moment is known, so it is not announced later when its process comes on screen. */
+  history?: boolean;
 }
 
 /** What happened between two snapshots, as a person would say it, with the page's facts about it. Pure. */

@@ -119,7 +119,7 @@ function reduceMessage(state: StreamState, message: ServerMessage, at: number, r
       // a seek to a container's start pulses it, a seek to an hour later does not.
       const playhead = state.playback?.state.at;
       const events = (state.snapshot ? annotateEvents(message.events, state.snapshot) : []).map((e) =>
-        playhead === undefined ? e : { ...e, seenAt: at - Math.max(0, playhead - e.at) },
+        playhead === undefined ? e : { ...e, seenAt: at - Math.max(0, playhead - e.at), history: true },
       );
       return {
         ...state,
