@@ -32,6 +32,7 @@ import type { WebSocket } from 'ws';
 import { PROTOCOL_VERSION, applyDiff, buildTree, snapshotSchema } from '@proclens/shared';
 import type { ContainerInfo, ProcessInfo, Snapshot, SnapshotDiff } from '@proclens/shared';
 import { testProcess } from '@proclens/shared/testing';
+import { buildPlainLayoutOptions } from '../web/src/layout-options.ts';
 import { layoutTree } from '../web/src/layout-tree.ts';
 import { monospaceMeasure } from '../web/src/node-label.ts';
 import { describeCpu, onCleanup, runCleanups, sampleCpu } from './spawn-sleepers.ts';
@@ -317,20 +318,7 @@ function newJobsDiff(synthetic: Synthetic, count: number, firstJob: number): { d
 /** What the app will lay out for this snapshot with its default options (runtime view, no kthreads, no focus). */
 function expectedDrawn(snapshot: Snapshot): number {
   const roots = buildTree(snapshot.processes, { view: 'runtime', showKernelThreads: false });
-  const layout = layoutTree(roots, {
-    containers: new Map(snapshot.containers.map((c) => [c.id, c])),
-    collapsed: new Set(),
-    expandedGroups: new Set(),
-    keepVisible: new Set(),
-    pinned: new Set(),
-    first: new Set(),
-    focus: null,
-    departing: new Set(),
-    mode: 'wide',
-    measure: monospaceMeasure(8),
-    rowHeight: 24,
-    wrapAt: null,
-  });
+  const layout = layoutTree(roots, buildPlainLayoutOptions(new Map(snapshot.containers.map((c) => [c.id, c])), monospaceMeasure(8), 24));
   return layout.nodes.length;
 }
 

@@ -34,3 +34,27 @@ export interface LayoutOptions {
   /** Stacked only: labels wider than this go on two lines. */
   wrapAt: number | null;
 }
+
+/** The options of a tree as first drawn: nothing folded, opened, pinned or focused; wide, unwrapped. */
+export function buildPlainLayoutOptions(
+  containers: ReadonlyMap<string, ContainerInfo>,
+  measure: MeasureText,
+  rowHeight: number,
+  extra: Partial<LayoutOptions> = {},
+): LayoutOptions {
+  return {
+    containers,
+    collapsed: new Set(),
+    expandedGroups: new Set(),
+    keepVisible: new Set(),
+    pinned: new Set(),
+    first: new Set(),
+    focus: null,
+    departing: new Set(),
+    mode: 'wide',
+    measure,
+    rowHeight,
+    wrapAt: null,
+    ...extra,
+  };
+}

@@ -1,5 +1,6 @@
 import { testContainer, testProcess, testSnapshot } from '@proclens/shared/testing';
 import type { ProcessInfo } from '@proclens/shared';
+import { buildPlainLayoutOptions } from './layout-options.ts';
 import type { LayoutOptions } from './layout-tree.ts';
 import { monospaceMeasure } from './node-label.ts';
 
@@ -27,19 +28,5 @@ export const containers = new Map([[DB, db]]);
 
 /** Layout options for tests: nothing folded, focused or pinned; every glyph 7 px wide, rows 24 px. */
 export function layoutOptions(extra: Partial<LayoutOptions> = {}): LayoutOptions {
-  return {
-    containers,
-    collapsed: new Set(),
-    expandedGroups: new Set(),
-    keepVisible: new Set(),
-    pinned: new Set(),
-    first: new Set(),
-    focus: null,
-    departing: new Set(),
-    mode: 'wide',
-    measure: monospaceMeasure(7, 6),
-    rowHeight: 24,
-    wrapAt: null,
-    ...extra,
-  };
+  return buildPlainLayoutOptions(containers, monospaceMeasure(7, 6), 24, extra);
 }
