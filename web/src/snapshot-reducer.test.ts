@@ -11,6 +11,19 @@ describe('reduceStream', () => {
     at: 0,
   });
 
+  /** The host after db's sleep 22 exited, and the diff to it from `first`. */
+  const withoutPid22 = () =>
+    snapshot(
+      host.filter((p) => p.pid !== 22),
+      [db],
+      2000,
+    );
+  const exitOf22 = () => {
+    const diff = diffSnapshots(first, withoutPid22());
+    if (!diff) throw new Error('expected a diff');
+    return diff;
+  };
+
   it('reduceStream applies diffs in sequence and records what happened on the timeline', () => {
     const next = snapshot([...host, proc(30, 20, { name: 'sh', containerId: DB })], [db], 2000);
     const diff = diffSnapshots(first, next);
@@ -28,13 +41,7 @@ describe('reduceStream', () => {
   });
 
   it('reduceStream keeps an exited process a moment, to fade it out, then lets it go', () => {
-    const next = snapshot(
-      host.filter((p) => p.pid !== 22),
-      [db],
-      2000,
-    );
-    const diff = diffSnapshots(first, next);
-    if (!diff) throw new Error('expected a diff');
+    const diff = exitOf22();
     const state = reduceStream(opened, { kind: 'message', message: { type: 'diff', seq: 1, diff }, at: 1000 });
     expect(state.departedProcesses.map((d) => [d.item.pid, d.at])).toEqual([[22, 1000]]);
     const later = reduceStream(state, {
@@ -60,13 +67,7 @@ describe('reduceStream', () => {
   });
 
   it('reduceStream takes the server’s history after a jump of the playhead: containers and processes apart, nothing fading', () => {
-    const next = snapshot(
-      host.filter((p) => p.pid !== 22),
-      [db],
-      2000,
-    );
-    const diff = diffSnapshots(first, next);
-    if (!diff) throw new Error('expected a diff');
+    const diff = exitOf22();
     const jumped = reduceStream(opened, { kind: 'message', message: { type: 'diff', seq: 1, diff }, at: 1000 });
     expect(jumped.departedProcesses).toHaveLength(1);
     const events = [
@@ -102,11 +103,7 @@ describe('reduceStream', () => {
   });
 
   it('reduceStream keeps the first departure of a process listed again for a moment, so its fade carries on', () => {
-    const without22 = snapshot(
-      host.filter((p) => p.pid !== 22),
-      [db],
-      2000,
-    );
+    const without22 = withoutPid22();
     const message = (seq: number, from: typeof first, to: typeof first, at: number) => {
       const diff = diffSnapshots(from, to);
       if (!diff) throw new Error('expected a diff');
