@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -50,6 +50,34 @@ afterEach(() => {
 });
 
 describe('ProcessMonitor joining engines and /proc', () => {
+  it('links a shim to a containerd that was restarted and listens only a moment after its birth was seen', () => {
+    const root = procRootWith({});
+    const unixTable = (inode: number, socket: string) =>
+      `Num       RefCount Protocol Flags    Type St Inode Path\n0000000000000000: 00000002 00000000 00010000 0001 01 ${inode} ${socket}\n`;
+    const containerd = (pid: number, inode: number, table: string) => {
+      mkdirSync(path.join(root, String(pid), 'fd'), { recursive: true });
+      symlinkSync(`socket:[${inode}]`, path.join(root, String(pid), 'fd', '3'));
+      writeFileSync(path.join(root, String(pid), 'net', 'unix'), table);
+    };
+    const netDir = (pid: number) => mkdirSync(path.join(root, String(pid), 'net'), { recursive: true });
+    netDir(5);
+    netDir(6);
+    // Another containerd, long settled, so the socket table is not empty and nothing is guessed.
+    containerd(5, 100, unixTable(100, '/run/other.sock'));
+    // The restarted one: born a moment ago, its socket not bound yet.
+    containerd(6, 200, unixTable(999, '/run/unrelated.sock'));
+    const now = Date.now();
+    const rows = [
+      testProcess(5, 1, { role: 'containerd', argv: ['containerd', '--address', '/run/other.sock'], startedAt: now - 3_600_000 }),
+      testProcess(6, 1, { role: 'containerd', argv: ['containerd', '--address', '/run/c.sock'], startedAt: now }),
+      shim(10, 'web', 'lab'),
+    ];
+    const m = monitor(rows, [], root);
+    expect(m.tick().processes.find((p) => p.pid === 10)?.logicalParent).toBeNull();
+    writeFileSync(path.join(root, '6', 'net', 'unix'), unixTable(200, '/run/c.sock'));
+    expect(m.tick().processes.find((p) => p.pid === 10)?.logicalParent).toBe(6);
+  });
+
   it('gives a container to the first engine that lists it, in the order Docker, Podman, containerd', () => {
     const rows = [shim(10, HEX, 'moby'), testProcess(11, 10, { containerId: HEX, nspid: [11, 1] })];
     const docker = source('docker', [withoutPids(testContainer(HEX, 'db', []))]);

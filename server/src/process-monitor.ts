@@ -30,6 +30,8 @@ const MIN_TICK_GAP_MS = 50;
  * left for a busy host (bench:stream measures birth → every client).
  */
 const BIRTH_CHECK_MS = 250;
+/** How long after its start a containerd that listens on no socket yet is looked at again each tick. */
+const CONTAINERD_SETTLING_MS = 30_000;
 
 /**
  * Ticks the scanner, joins processes with the engine's containers and the runtime chain, and
@@ -206,11 +208,13 @@ export class ProcessMonitor implements SnapshotFeed {
 
   /** Socket owners change only when containerd or a shim is born or exits: read them then. */
   private readListeners(processes: readonly ProcessInfo[]): Map<string, number> {
-    const key = processes
-      .filter((p) => p.role === 'containerd' || p.role === 'shim')
-      .map((p) => `${p.pid}:${p.startTime}`)
-      .join(',');
-    if (key !== this.listenersKey) {
+    const runtime = processes.filter((p) => p.role === 'containerd' || p.role === 'shim');
+    const key = runtime.map((p) => `${p.pid}:${p.startTime}`).join(',');
+    // A containerd that has just started may not listen yet when its birth is seen: its sockets are
+    // read again each tick until it does, or its shims would stay unlinked until the next birth.
+    const owners = new Set(this.listeners.values());
+    const settling = runtime.some((p) => p.role === 'containerd' && !owners.has(p.pid) && this.lastTick - p.startedAt < CONTAINERD_SETTLING_MS);
+    if (key !== this.listenersKey || settling) {
       this.listeners = readSocketListeners(this.procRoot, processes);
       this.listenersKey = key;
     }
