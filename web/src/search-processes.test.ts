@@ -27,6 +27,12 @@ describe('searchProcesses', () => {
     expect(searchProcesses(busy, containers, 'db', false).pids).toEqual([21, 22, 23, 24, 7, 6, 5]);
   });
 
+  it("searchProcesses puts a container's init before its processes with lower pids (pids wrap)", () => {
+    // An exec'd sleep at pid 3, long after redis-server (21) started.
+    const wrapped = [...host, proc(3, 20, { name: 'sleep', containerId: DB })];
+    expect(searchProcesses(wrapped, containers, 'db', false).pids).toEqual([21, 3, 22, 23, 24]);
+  });
+
   it('searchProcesses leaves kernel threads out unless they are shown', () => {
     const kthread = proc(2, 0, { name: 'kthreadd', kernelThread: true, containerId: null });
     expect(searchProcesses([kthread], containers, 'kthreadd', false).pids).toEqual([]);

@@ -9,7 +9,7 @@ const RANK = { containerExact: 0, containerPart: 1, nameExact: 2, namePart: 3, c
  * pgrep-like search, best matches first. A number matches that pid; `/regex/` matches name or
  * command line; any other text matches, ignoring case, the container's name, the name, or the
  * command line, ranked in that order (so `db` finds the container db before every process whose
- * command line happens to contain "db"). Kernel threads match only when shown. Pure.
+ * command line happens to contain "db"), a container's init first. Kernel threads match only when shown. Pure.
  */
 export function searchProcesses(
   processes: readonly ProcessInfo[],
@@ -43,11 +43,14 @@ export function searchProcesses(
       return p.argv.join(' ').toLowerCase().includes(needle) ? RANK.commandLine : null;
     };
   }
-  const ranked: Array<[number, number]> = [];
+  // Within a rank, a container's init comes before its other processes (an exec'd one may hold a
+  // lower pid once pids wrap): Enter on `db` goes to redis-server, not to a sleep beside it.
+  const ranked: Array<[number, number, number]> = [];
   for (const p of pool) {
     const r = rank(p);
-    if (r !== null) ranked.push([r, p.pid]);
+    const init = p.containerId !== null && containers.get(p.containerId)?.pid === p.pid;
+    if (r !== null) ranked.push([r, init ? 0 : 1, p.pid]);
   }
-  ranked.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  return { pids: ranked.map(([, pid]) => pid), error: null };
+  ranked.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+  return { pids: ranked.map(([, , pid]) => pid), error: null };
 }
